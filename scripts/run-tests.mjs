@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Runs the compiled tests (dist/test/**/*.test.js) with tap and ends with the one line CI
+// reads: `N passed, N failed`. `--slow` runs the *.slow.test.js files instead; any other
+// argument filters test files by substring (`npm test -- pack`).
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const slow = args.includes('--slow');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const files = walk(join(root, 'dist', 'test'))
+  .filter((f) => f.endsWith('.slow.test.js') === slow)
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .map((f) => relative(root, f))
+  .sort();
+
+if (files.length === 0) {
+  console.log(slow ? 'no slow tests' : 'no tests matched');
+  console.log('0 passed, 0 failed');
+  process.exit(slow ? 0 : 1);
+}
+
+const tap = join(root, 'node_modules', '.bin', 'tap');
+const child = spawn(tap, ['--disable-coverage', '--allow-empty-coverage', '--reporter=tap',
+  '--jobs=2', '--timeout=300', ...files], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+
+let passed = 0;
+let failed = 0;
+let buf = '';
+// Count top-level test files: tap prints `ok N - file` / `not ok N - file` at depth 0.
+child.stdout.on('data', (d) => {
+  process.stdout.write(d);
+  buf += d.toString();
+  let i;
+  while ((i = buf.indexOf('\n')) >= 0) {
+    const line = buf.slice(0, i);
+    buf = buf.slice(i + 1);
+    const m = /^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(line);
+    if (m) { passed = Number(m[2]); failed = Number(m[3] ?? 0) + (Number(m[1]) - Number(m[2]) - Number(m[3] ?? 0) > 0 ? 0 : 0); }
+    const f = /^# \{ .*fail: (\d+)/.exec(line);
+    if (f) failed = Number(f[1]);
+  }
+});
+child.on('close', (code) => {
+  if (code !== 0 && failed === 0) failed = 1;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(code === 0 ? 0 : 1);
+});
