@@ -1,0 +1,6 @@
+// daemon/check — the check engine: packs (footer, authenticated trailer), snapshot objects
+// and trees read from storage and compared with the index; with read-data, every pack's
+// hash and every unit and member re-authenticated and re-hashed. Knows nothing of jobs or
+// HTTP. Called by daemon.ts's job runners.
+export { check } from './check.js';
+export type { CheckOptions, CheckResult, CheckError } from './check.js';

@@ -1,0 +1,111 @@
+// daemon/pack/reader.ts — reading packs from storage with ranged reads only:
+// readTrailer: footer (magic, trailer length) → trailer (xxh64 against the footer) → header
+// (salt) → packKey → authenticated trailer → entries that tile the file exactly.
+// readUnit + openUnitBytes: one unit's sealed bytes → authenticated → decompressed → length
+// checked. Nothing unauthenticated is ever returned. verifyPackHash: SHA-256 vs the name.
+// Called by repository (reads), reconcile (trailers of unknown packs) and check.
+
+import { createHash } from 'node:crypto';
+import { decompress } from 'zstd-napi';
+import { CairnError } from '../errors.js';
+import { packKey as derivePackKey } from '../crypto/index.js';
+import type { Storage } from '../storage/index.js';
+import {
+  damagedPack, packIdFromName, parseFooter, checkFooterHash, parseHeader, openUnit,
+  HEADER_SIZE, FOOTER_SIZE, TRAILER_ALIGN, Codec, type PackKind, type PackEntry,
+} from './format.js';
+import { openTrailer, checkLayout } from './trailer.js';
+
+type RangeReader = Pick<Storage, 'getRange'>;
+
+export interface PackTrailer {
+  salt: Buffer;
+  /** packKey(enc key, salt), for opening this pack's units. */
+  packKey: Buffer;
+  kind: PackKind;
+  entries: PackEntry[];
+  /** Where the trailer starts: the end of the last unit. */
+  trailerOffset: number;
+  /** File size in bytes. */
+  size: number;
+}
+
+/** Block size for verifyPackHash's reads (bytes). */
+const HASH_BLOCK = 8 * 1024 * 1024;
+
+async function range(storage: RangeReader, name: string, offset: number, length: number): Promise<Buffer> {
+  let b: Buffer;
+  try {
+    b = await storage.getRange(name, offset, length);
+  } catch (e) {
+    if (e instanceof CairnError && e.code === 'not-found') {
+      throw new CairnError('not-found', `pack ${name} is missing or shorter than expected`, { object: name, offset, length });
+    }
+    throw e;
+  }
+  if (b.length !== length) throw damagedPack(name, `read ${b.length} of ${length} bytes at ${offset}`);
+  return b;
+}
+
+async function sizeOf(storage: Pick<Storage, 'stat'>, name: string): Promise<number> {
+  const st = await storage.stat(name);
+  if (!st) throw new CairnError('not-found', `pack ${name} is missing`, { object: name });
+  return st.size;
+}
+
+/** Reads and authenticates a pack's trailer; throws naming the pack if anything is off. */
+export async function readTrailer(storage: Pick<Storage, 'stat' | 'getRange'>, name: string,
+  encKey: Uint8Array): Promise<PackTrailer> {
+  const size = await sizeOf(storage, name);
+  if (size < HEADER_SIZE + TRAILER_ALIGN + FOOTER_SIZE) throw damagedPack(name, `too short (${size} bytes)`);
+  const footer = await range(storage, name, size - FOOTER_SIZE, FOOTER_SIZE);
+  const { trailerLen } = parseFooter(footer, name);
+  const trailerOffset = size - FOOTER_SIZE - trailerLen;
+  if (trailerOffset < HEADER_SIZE) throw damagedPack(name, `trailer length ${trailerLen} exceeds the file`);
+  const trailer = await range(storage, name, trailerOffset, trailerLen);
+  checkFooterHash(footer, trailer, name);
+  const header = await range(storage, name, 0, HEADER_SIZE);
+  const { salt } = parseHeader(header, name);
+  const key = derivePackKey(encKey, salt);
+  const { kind, entries } = openTrailer(key, header, trailer, name);
+  checkLayout(entries, trailerOffset, name);
+  return { salt, packKey: key, kind, entries, trailerOffset, size };
+}
+
+/** The sealed bytes of one unit (a ranged read; not yet authenticated). */
+export function readUnit(storage: RangeReader, name: string, offset: number, storedLen: number): Promise<Buffer> {
+  return range(storage, name, offset, storedLen);
+}
+
+/**
+ * Unit i's plaintext: authenticates `sealed` against every argument (throws AuthError if it
+ * does not), decompresses when codec = 1, and checks the length is rawLen.
+ */
+export function openUnitBytes(packKey: Uint8Array, salt: Uint8Array, i: number, kind: number, codec: number,
+  rawLen: number, id: Uint8Array | null, sealed: Uint8Array): Buffer {
+  const payload = openUnit(packKey, salt, i, kind, codec, rawLen, id, sealed);
+  let plain = payload;
+  if (codec === Codec.zstd) {
+    try {
+      plain = decompress(payload);
+    } catch (e) {
+      throw new CairnError('internal-error', `unit ${i} does not decompress: ${(e as Error).message}`, { unit: i });
+    }
+  }
+  if (plain.length !== rawLen) {
+    throw new CairnError('internal-error', `unit ${i} holds ${plain.length} bytes, not ${rawLen}`, { unit: i });
+  }
+  return plain;
+}
+
+/** True when the SHA-256 of the pack's bytes is the id its name carries. */
+export async function verifyPackHash(storage: Pick<Storage, 'stat' | 'getRange'>, name: string): Promise<boolean> {
+  const id = packIdFromName(name);
+  if (!id) throw new CairnError('internal-error', `${name} is not a pack name`, { object: name });
+  const size = await sizeOf(storage, name);
+  const h = createHash('sha256');
+  for (let off = 0; off < size; off += HASH_BLOCK) {
+    h.update(await range(storage, name, off, Math.min(HASH_BLOCK, size - off)));
+  }
+  return h.digest().equals(id);
+}

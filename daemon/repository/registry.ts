@@ -1,0 +1,210 @@
+// daemon/repository/registry.ts — the repositories this daemon serves: the registry file
+// `$STATE/repositories.json` ([{name, location, default}]) and each passphrase in
+// `$STATE/secrets/<name>.passphrase` (0600), so every registered repository reopens at
+// start. Opening takes the repository's lock and runs the injected `prepare` (the startup
+// reconcile) before the repository is served.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, rename, stat, readdir, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { CairnError, invalidParam } from '../errors.js';
+import { logger } from '../log.js';
+import { openLocalStorage, parseLocation, type Lock, type Storage } from '../storage/index.js';
+import type { WorkerPool } from '../workers/index.js';
+import { initStorage, isRepository, openRepository } from './open.js';
+import type { Repository } from './repository.js';
+
+const log = logger('registry');
+
+export interface RepoEntry {
+  name: string;
+  location: string;
+  default: boolean;
+}
+
+export interface AddOptions {
+  name?: string;
+  location: string;
+  passphrase: string;
+  /** Create when missing or empty; @default true */
+  create?: boolean;
+  default?: boolean;
+}
+
+interface Open {
+  repo: Repository;
+  lock: Lock;
+  ready: boolean;
+}
+
+export type Prepare = (repo: Repository, rebuild: boolean) => Promise<void>;
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
+  const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, data, { mode });
+  await rename(tmp, path);
+}
+
+export class Registry {
+  private entries: RepoEntry[] = [];
+  private readonly open = new Map<string, Open>();
+
+  private constructor(private readonly stateDir: string, private readonly pool: WorkerPool, private readonly prepare: Prepare) {}
+
+  /** Loads the registry file and reopens every registered repository. */
+  static async load(stateDir: string, pool: WorkerPool, prepare: Prepare): Promise<Registry> {
+    const r = new Registry(stateDir, pool, prepare);
+    await mkdir(join(stateDir, 'secrets'), { recursive: true, mode: 0o700 });
+    try {
+      r.entries = JSON.parse(await readFile(join(stateDir, 'repositories.json'), 'utf8')) as RepoEntry[];
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CairnError('internal-error', `cannot read repositories.json: ${(e as Error).message}`);
+    }
+    for (const e of r.entries) {
+      try {
+        const pass = await readFile(r.secretPath(e.name), 'utf8');
+        await r.openEntry(e, pass);
+      } catch (err) {
+        log.error('cannot open registered repository', { name: e.name, location: e.location, error: (err as Error).message });
+      }
+    }
+    return r;
+  }
+
+  private secretPath(name: string): string {
+    return join(this.stateDir, 'secrets', `${name}.passphrase`);
+  }
+
+  private async save(): Promise<void> {
+    await writeAtomic(join(this.stateDir, 'repositories.json'), JSON.stringify(this.entries, null, 2) + '\n', 0o600);
+  }
+
+  list(): RepoEntry[] {
+    return this.entries.map((e) => ({ ...e }));
+  }
+
+  /** The repository named (the default one when `name` is undefined). */
+  get(name?: string): Repository {
+    const entry = name === undefined ? this.entries.find((e) => e.default) : this.entries.find((e) => e.name === name);
+    if (!entry) {
+      throw name === undefined
+        ? new CairnError('not-found', 'no default repository; create one first', {})
+        : new CairnError('not-found', `no repository named ${name}`, { repository: name });
+    }
+    const o = this.open.get(entry.name);
+    if (!o) throw new CairnError('unavailable', `repository ${entry.name} could not be opened; see the daemon log`, { repository: entry.name });
+    if (!o.ready) throw new CairnError('unavailable', `repository ${entry.name} is being rebuilt`, { repository: entry.name });
+    return o.repo;
+  }
+
+  /** Every open repository (for shutdown and reconcile). */
+  all(): Repository[] {
+    return [...this.open.values()].map((o) => o.repo);
+  }
+
+  private uniqueName(location: string): string {
+    const base = (basename(location).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'repo').slice(0, 48);
+    let name = base;
+    for (let i = 2; this.entries.some((e) => e.name === name); i++) name = `${base}-${i}`;
+    return name;
+  }
+
+  private async openEntry(entry: RepoEntry, passphrase: string): Promise<Repository> {
+    const storage = await openLocalStorage(parseLocation(entry.location).path);
+    let lock: Lock | null = null;
+    try {
+      lock = await storage.lock();
+      const { repo, rebuild } = await openRepository(storage, { name: entry.name, passphrase, stateDir: this.stateDir, pool: this.pool });
+      for (const [other, o] of this.open) {
+        if (o.repo.id === repo.id) {
+          await repo.close();
+          throw new CairnError('conflict', `this repository is already open as ${other}`, { repository: other });
+        }
+      }
+      const o: Open = { repo, lock, ready: false };
+      this.open.set(entry.name, o);
+      await this.prepare(repo, rebuild);
+      o.ready = true;
+      return repo;
+    } catch (e) {
+      this.open.delete(entry.name);
+      if (lock) await lock.release();
+      await storage.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Opens (or creates) a repository and registers it (POST /api/repositories). */
+  async add(o: AddOptions): Promise<RepoEntry> {
+    const { path } = parseLocation(o.location);
+    const location = `fs:${path}`;
+    if (o.name !== undefined && !NAME_RE.test(o.name)) throw invalidParam('name', 'a name is 1-64 letters, digits, ".", "_" or "-"');
+    const name = o.name ?? this.uniqueName(path);
+    if (this.entries.some((e) => e.name === name)) throw new CairnError('conflict', `a repository named ${name} is already registered`, { name });
+    if (this.entries.some((e) => e.location === location)) throw new CairnError('conflict', `${location} is already registered`, { location });
+    const st = await stat(path).catch(() => null);
+    if (st && !st.isDirectory()) throw new CairnError('unprocessable', `${path} is not a directory`, { location: { code: 'invalid_argument', message: 'not a directory' } });
+    let created = false;
+    if (!st || (await readdir(path)).length === 0) {
+      if (o.create === false) throw new CairnError('not-found', `no repository at ${path}`, { location });
+      await mkdir(path, { recursive: true, mode: 0o700 });
+      const storage = await openLocalStorage(path);
+      try {
+        await initStorage(storage, o.passphrase);
+      } finally {
+        await storage.close();
+      }
+      created = true;
+    } else {
+      const storage = await openLocalStorage(path);
+      const ok = await isRepository(storage).finally(() => storage.close());
+      if (!ok) throw new CairnError('unprocessable', `${path} is not empty and not a cairn repository`, { location: { code: 'invalid_argument', message: 'not a repository' } });
+    }
+    const entry: RepoEntry = { name, location, default: this.entries.length === 0 || o.default === true };
+    await this.openEntry(entry, o.passphrase);
+    if (entry.default) for (const e of this.entries) e.default = false;
+    this.entries.push(entry);
+    await writeAtomic(this.secretPath(name), o.passphrase, 0o600);
+    await this.save();
+    log.info(created ? 'repository created' : 'repository registered', { name, location });
+    return { ...entry };
+  }
+
+  /** Forgets a repository and its stored passphrase; never deletes data. */
+  async remove(name: string): Promise<void> {
+    const i = this.entries.findIndex((e) => e.name === name);
+    if (i < 0) throw new CairnError('not-found', `no repository named ${name}`, { repository: name });
+    const o = this.open.get(name);
+    if (o) {
+      await o.repo.close();
+      await o.lock.release();
+      this.open.delete(name);
+    }
+    const [gone] = this.entries.splice(i, 1);
+    if (gone!.default && this.entries.length > 0) this.entries[0]!.default = true;
+    await unlink(this.secretPath(name)).catch(() => undefined);
+    await this.save();
+  }
+
+  /** Marks a repository unavailable while its index is rebuilt (503 until done). */
+  setReady(name: string, ready: boolean): void {
+    const o = this.open.get(name);
+    if (o) o.ready = ready;
+  }
+
+  async close(): Promise<void> {
+    for (const [name, o] of this.open) {
+      try {
+        await o.repo.close();
+        await o.lock.release();
+      } catch (e) {
+        log.warn('close failed', { name, error: (e as Error).message });
+      }
+    }
+    this.open.clear();
+  }
+}
+
+export type { Storage };

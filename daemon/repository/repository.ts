@@ -1,0 +1,250 @@
+// daemon/repository/repository.ts — one open repository: its storage, keys, config, LMDB
+// index and the shared worker pool. The only place that combines them. Reading is here
+// (units, chunks, trees, snapshot objects, all authenticated); writing goes through a
+// Session (session.ts).
+
+import { createHash } from 'node:crypto';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CairnError } from '../errors.js';
+import { logger } from '../log.js';
+import type { Storage } from '../storage/index.js';
+import { crashPoint } from '../storage/index.js';
+import { hmacId, packKey, sealSnapshot, openSnapshot, type Subkeys, type RepoConfig } from '../crypto/index.js';
+import { packName } from '../pack/index.js';
+import { openChunkIndex, type ChunkIndex, type ChunkLoc, type PackRow } from '../chunk-index/index.js';
+import type { WorkerPool, OpenItem } from '../workers/index.js';
+import type { ChunkerParams } from '../chunking/index.js';
+import { encodeRecord, decodeRecord, type SnapshotRecord, type SnapshotRow } from './records.js';
+
+const log = logger('repository');
+
+
+export interface RepositoryParts {
+  name: string;
+  storage: Storage;
+  keys: Subkeys;
+  config: RepoConfig;
+  gear: Uint8Array;
+  index: ChunkIndex;
+  pool: WorkerPool;
+  stateDir: string;
+}
+
+/** What a reader asks for: one unit of one pack. */
+export interface UnitRef {
+  pack: number;
+  offset: number;
+  storedLen: number;
+  rawLen: number;
+  unit: number;
+  kind: number;
+  codec: number;
+}
+
+export class Repository {
+  readonly name: string;
+  readonly storage: Storage;
+  readonly keys: Subkeys;
+  readonly config: RepoConfig;
+  readonly gear: Uint8Array;
+  index: ChunkIndex;
+  readonly pool: WorkerPool;
+  readonly stateDir: string;
+  readonly chunkerParams: ChunkerParams;
+  private readonly packKeys = new Map<number, { key: Buffer; salt: Buffer; row: PackRow }>();
+
+  constructor(p: RepositoryParts) {
+    this.name = p.name;
+    this.storage = p.storage;
+    this.keys = p.keys;
+    this.config = p.config;
+    this.gear = p.gear;
+    this.index = p.index;
+    this.pool = p.pool;
+    this.stateDir = p.stateDir;
+    const c = p.config.chunker;
+    this.chunkerParams = {
+      min: c.min, avg: c.avg, max: c.max,
+      maskS: c.maskS.readBigUInt64BE(0), maskL: c.maskL.readBigUInt64BE(0),
+    };
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  get location(): string {
+    return this.storage.location;
+  }
+
+  /** A chunk's location if it lives in a live (uncondemned) pack. */
+  lookup(id: Buffer): ChunkLoc | undefined {
+    const loc = this.index.getChunk(id);
+    if (!loc) return undefined;
+    const row = this.packRow(loc.pack);
+    if (!row || row.condemned) return undefined;
+    return loc;
+  }
+
+  packRow(n: number): PackRow | undefined {
+    const cached = this.packKeys.get(n);
+    if (cached) return cached.row;
+    return this.index.getPack(n);
+  }
+
+  private packKeyOf(n: number): { key: Buffer; salt: Buffer; row: PackRow } {
+    let k = this.packKeys.get(n);
+    if (!k) {
+      const row = this.index.getPack(n);
+      if (!row) throw new CairnError('not-found', `pack ${n} is not in the index`, { pack: n });
+      k = { key: packKey(this.keys.enc, row.salt), salt: row.salt, row };
+      if (this.packKeys.size > 4096) this.packKeys.clear();
+      this.packKeys.set(n, k);
+    }
+    return k;
+  }
+
+  forgetPack(n: number): void {
+    this.packKeys.delete(n);
+  }
+
+  /**
+   * Reads, authenticates and decodes units of ONE pack, in the order given. Adjacent units
+   * are fetched in one ranged read. Every returned byte was authenticated; a unit that fails
+   * throws a CairnError naming the pack.
+   */
+  async readUnits(pack: number, units: UnitRef[], verify: { members?: Array<Array<[number, number, Uint8Array]>> } | null = null,
+    ids?: Buffer[]): Promise<Buffer[]> {
+    const { key, salt, row } = this.packKeyOf(pack);
+    const name = packName(row.id);
+    const out: Buffer[] = new Array(units.length);
+    // Coalesce runs of adjacent units into reads of up to 16 MiB.
+    let i = 0;
+    while (i < units.length) {
+      let j = i + 1;
+      let end = units[i]!.offset + units[i]!.storedLen;
+      while (j < units.length && units[j]!.offset === end && end - units[i]!.offset < 16 << 20) {
+        end += units[j]!.storedLen;
+        j++;
+      }
+      const start = units[i]!.offset;
+      let bytes: Buffer;
+      try {
+        bytes = await this.storage.getRange(name, start, end - start);
+      } catch (e) {
+        if (e instanceof CairnError && e.code === 'not-found') {
+          throw new CairnError('not-found', `pack ${row.id.toString('hex')} is missing`, { object: name });
+        }
+        throw e;
+      }
+      const ab = new ArrayBuffer(bytes.length);
+      new Uint8Array(ab).set(bytes);
+      const items: OpenItem[] = [];
+      for (let k = i; k < j; k++) {
+        const u = units[k]!;
+        items.push({
+          off: u.offset - start, len: u.storedLen, unit: u.unit, kind: u.kind, codec: u.codec,
+          rawLen: u.rawLen, id: ids?.[k] ?? new Uint8Array(32),
+        });
+      }
+      const res = await this.pool.open({
+        buf: ab, items, packKey: key, salt,
+        verify: verify ? { idKey: this.keys.id, ...(verify.members ? { members: verify.members.slice(i, j) } : {}) } : null,
+      });
+      const plain = Buffer.from(res.plain);
+      res.parts.forEach((p, n) => {
+        if ('error' in p) {
+          throw new CairnError('internal-error', `pack ${row.id.toString('hex')}: unit ${units[i + n]!.unit} failed authentication (${p.error})`,
+            { object: name, pack: row.id.toString('hex'), unit: units[i + n]!.unit });
+        }
+        out[i + n] = plain.subarray(p.off, p.off + p.len);
+      });
+      i = j;
+    }
+    return out;
+  }
+
+  /** The plaintext of one chunk (or group member, or tree), authenticated. */
+  async readChunk(id: Buffer): Promise<Buffer> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const loc = this.index.getChunk(id);
+      if (!loc) throw new CairnError('not-found', `chunk ${id.toString('hex')} is not in the index`, { chunk: id.toString('hex') });
+      try {
+        const [unit] = await this.readUnits(loc.pack, [loc], null, [loc.kind === 1 ? Buffer.alloc(32) : id]);
+        const bytes = unit!.subarray(loc.memberOffset, loc.memberOffset + loc.memberLen);
+        if (loc.kind === 1) this.verifyMember(id, bytes);
+        else if (!this.hmac(bytes).equals(id)) {
+          throw new CairnError('internal-error', `chunk ${id.toString('hex')} does not match its id`, { chunk: id.toString('hex') });
+        }
+        return bytes;
+      } catch (e) {
+        // A prune may have repacked the chunk between lookup and read: look it up once more.
+        if (attempt === 0 && e instanceof CairnError && e.code === 'not-found') continue;
+        throw e;
+      }
+    }
+    throw new CairnError('not-found', `chunk ${id.toString('hex')} could not be read`);
+  }
+
+  /** The keyed id of some bytes (chunks, trees, error pages). */
+  hmac(bytes: Uint8Array): Buffer {
+    return hmacId(this.keys.id, bytes);
+  }
+
+  verifyMember(id: Buffer, bytes: Uint8Array): void {
+    if (!this.hmac(bytes).equals(id)) {
+      throw new CairnError('internal-error', `group member ${id.toString('hex')} does not match its id`, { chunk: id.toString('hex') });
+    }
+  }
+
+  // ---- snapshot objects -------------------------------------------------------------
+
+  async writeSnapshot(record: SnapshotRecord): Promise<Buffer> {
+    const sealed = sealSnapshot(this.keys.meta, encodeRecord(record));
+    const id = createHash('sha256').update(sealed).digest();
+    await this.storage.put(`snapshots/${id.toString('hex')}`, sealed);
+    crashPoint('snapshot-committed');
+    return id;
+  }
+
+  /** Reads and authenticates a snapshot object; checks the file hashes to its name. */
+  async readSnapshotObject(id: Buffer, where: 'snapshots' | 'trash/snapshots' = 'snapshots'): Promise<SnapshotRecord> {
+    const name = `${where}/${id.toString('hex')}`;
+    const bytes = await this.storage.get(name);
+    if (!createHash('sha256').update(bytes).digest().equals(id)) {
+      throw new CairnError('internal-error', `snapshot object ${id.toString('hex')} does not match its name`, { object: name });
+    }
+    try {
+      return decodeRecord(openSnapshot(this.keys.meta, bytes));
+    } catch (e) {
+      throw new CairnError('internal-error', `snapshot object ${id.toString('hex')} failed authentication`, { object: name, cause: (e as Error).message });
+    }
+  }
+
+  snapshotRow(id: Buffer): SnapshotRow | undefined {
+    return this.index.getSnapshot(id) as SnapshotRow | undefined;
+  }
+
+  /** Moves the index aside and starts an empty one (a rebuild follows). */
+  async resetIndex(): Promise<void> {
+    const path = join(this.stateDir, 'index.lmdb');
+    await this.index.flushed().catch(() => undefined);
+    await this.index.close();
+    await rename(path, `${path}.old-${Date.now()}`);
+    this.index = await openChunkIndex(path);
+    this.packKeys.clear();
+    await this.index.putMeta('location', this.storage.location);
+    await this.index.putMeta('repositoryId', this.config.id);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.index.flushed();
+    } catch (e) {
+      log.warn('flush on close failed', { error: (e as Error).message });
+    }
+    await this.index.close();
+    await this.storage.close();
+  }
+}

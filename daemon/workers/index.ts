@@ -1,0 +1,9 @@
+// daemon/workers — one worker_threads pool per daemon (piscina) for everything CPU-heavy:
+// chunking + ids (`chunkIds`), ids of small contents (`idBatch`), compress + seal (`seal`),
+// authenticate + decode (`open`), and the synchronous metadata scan (`scan`, on threads of
+// its own). Called by repository/ and the engines; buffers are transferred, never copied.
+export { WorkerPool } from './pool.js';
+export type { PoolOptions } from './pool.js';
+export type {
+  ChunkIdsResult, IdBatchResult, SealItem, SealResult, OpenItem, OpenResult,
+} from './tasks.js';

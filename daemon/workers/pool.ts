@@ -1,0 +1,65 @@
+// daemon/workers/pool.ts — the daemon's one worker pool (piscina). Typed entry points for
+// each task; buffers are transferred both ways. Sized to the cores: with 2 cores, 2 threads
+// keep both busy while the main thread reads files and writes packs.
+
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type {
+  ChunkIdsTask, ChunkIdsResult, IdBatchTask, IdBatchResult, SealTask, SealResult,
+  OpenTask, OpenResult, ScanTask,
+} from './tasks.js';
+
+export interface PoolOptions {
+  /** Worker threads for CPU work; @default availableParallelism() */
+  threads?: number;
+}
+
+type Omit2<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+
+export class WorkerPool {
+  private readonly cpu: Piscina;
+  private readonly scans: Piscina;
+  readonly threads: number;
+
+  constructor(opts: PoolOptions = {}) {
+    const filename = new URL('./worker.js', import.meta.url).href;
+    this.threads = Math.max(1, opts.threads ?? availableParallelism());
+    this.cpu = new Piscina({ filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
+    // Scans block their thread for the whole walk: they get threads of their own so CPU
+    // tasks never queue behind one.
+    this.scans = new Piscina({ filename, minThreads: 0, maxThreads: 4, idleTimeout: 10_000 });
+  }
+
+  chunkIds(t: Omit2<ChunkIdsTask, 'task'>): Promise<ChunkIdsResult> {
+    return this.cpu.run({ task: 'chunkIds', ...t }, { transferList: [t.buf] });
+  }
+
+  idBatch(t: Omit2<IdBatchTask, 'task'>): Promise<IdBatchResult> {
+    return this.cpu.run({ task: 'idBatch', ...t }, { transferList: [t.buf] });
+  }
+
+  seal(t: Omit2<SealTask, 'task'>): Promise<SealResult> {
+    return this.cpu.run({ task: 'seal', ...t }, { transferList: [t.buf] });
+  }
+
+  open(t: Omit2<OpenTask, 'task'>): Promise<OpenResult> {
+    return this.cpu.run({ task: 'open', ...t }, { transferList: [t.buf] });
+  }
+
+  /** Starts a scan on a thread of its own; events arrive on the returned port. */
+  scan(t: Omit2<ScanTask, 'task' | 'port'>): { port: MessagePort; done: Promise<void> } {
+    const { port1, port2 } = new MessageChannel();
+    const done = this.scans.run({ task: 'scan', ...t, port: port2 }, { transferList: [port2] }).then(() => undefined);
+    return { port: port1, done };
+  }
+
+  /** Tasks queued or running (for health and tests). */
+  get queued(): number {
+    return this.cpu.queueSize;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.cpu.destroy(), this.scans.destroy()]);
+  }
+}

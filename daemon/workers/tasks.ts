@@ -1,0 +1,95 @@
+// daemon/workers/tasks.ts — the messages between the main thread and the worker pool.
+// Every task carries what it needs (keys are 32 bytes; the gear table 2 KiB), so any worker
+// serves any repository. Big byte arrays travel as transferred ArrayBuffers and come back
+// the same way: a buffer ping-pongs between the reader and the workers without copies.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { ChunkerParams } from '../chunking/index.js';
+
+/** Content-defined chunking and chunk ids for one segment of a file. */
+export interface ChunkIdsTask {
+  task: 'chunkIds';
+  buf: ArrayBuffer;
+  len: number;            // valid bytes in buf
+  final: boolean;         // the segment ends the file
+  gear: Uint8Array;
+  params: ChunkerParams;
+  idKey: Uint8Array;
+}
+export interface ChunkIdsResult {
+  buf: ArrayBuffer;       // the input, handed back
+  cuts: Uint32Array;      // end offsets of complete chunks
+  ids: Uint8Array;        // 32 bytes per cut
+}
+
+/** Ids of whole small contents packed back to back in one buffer. */
+export interface IdBatchTask {
+  task: 'idBatch';
+  buf: ArrayBuffer;
+  lens: Uint32Array;
+  idKey: Uint8Array;
+}
+export interface IdBatchResult {
+  buf: ArrayBuffer;
+  ids: Uint8Array;        // 32 bytes per content
+}
+
+/** One unit to seal: bytes [off, off+len) of the task's buffer. */
+export interface SealItem {
+  off: number;
+  len: number;
+  unit: number;           // unit index in its pack (the nonce)
+  kind: number;           // 0 data, 1 group, 2 tree, 3 error page
+  id: Uint8Array;         // 32 bytes; zeros for a group
+}
+/** Compress (when it saves ≥ 2 %) and seal units for one pack. */
+export interface SealTask {
+  task: 'seal';
+  buf: ArrayBuffer;
+  items: SealItem[];
+  packKey: Uint8Array;
+  salt: Uint8Array;
+  level: number;          // zstd level
+}
+export interface SealResult {
+  buf: ArrayBuffer;       // the input, handed back
+  sealed: ArrayBuffer;    // the sealed units back to back
+  parts: Array<{ off: number; len: number; codec: number }>;
+}
+
+/** One sealed unit to authenticate and decode: [off, off+len) of the task's buffer. */
+export interface OpenItem {
+  off: number;
+  len: number;
+  unit: number;
+  kind: number;
+  codec: number;
+  rawLen: number;
+  id: Uint8Array;
+}
+export interface OpenTask {
+  task: 'open';
+  buf: ArrayBuffer;
+  items: OpenItem[];
+  packKey: Uint8Array;
+  salt: Uint8Array;
+  /** Re-HMAC each data chunk (kind 0) and tree against its id; and each member listed. */
+  verify: { idKey: Uint8Array; members?: Array<Array<[number, number, Uint8Array]>> } | null;
+}
+export interface OpenResult {
+  plain: ArrayBuffer;     // decoded units back to back
+  parts: Array<{ off: number; len: number } | { error: string }>;
+}
+
+/** Run the metadata scan, streaming batches to `port` (see walk/). */
+export interface ScanTask {
+  task: 'scan';
+  roots: Uint8Array[];
+  excludes: string[];
+  excludeCaches: boolean;
+  oneFileSystem: boolean;
+  port: MessagePort;
+  control: SharedArrayBuffer;
+}
+
+export type Task = ChunkIdsTask | IdBatchTask | SealTask | OpenTask | ScanTask;

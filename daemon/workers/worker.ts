@@ -1,0 +1,151 @@
+// daemon/workers/worker.ts — the code every pool thread runs (piscina's filename). One
+// exported default function dispatches on `task`. Pure CPU work over transferred buffers:
+// chunking + ids, id batches, compress + seal, open + decode, and the metadata scan.
+// Must not throw for per-item problems that the caller handles as data (OpenResult.parts).
+
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { compress } from 'zstd-napi';
+import { chunkerFor, type ChunkerParams } from '../chunking/index.js';
+import { hmacId } from '../crypto/index.js';
+import { sealUnit, openUnitBytes } from '../pack/index.js';
+import { scanToPort } from '../walk/index.js';
+import type {
+  Task, ChunkIdsTask, ChunkIdsResult, IdBatchTask, IdBatchResult, SealTask, SealResult,
+  OpenTask, OpenResult, ScanTask,
+} from './tasks.js';
+
+/** Returns `value` to the main thread with `list` transferred, not copied. */
+function transfer<T>(value: T, list: ArrayBuffer[]): T {
+  return move({ [transferableSymbol]: list, [valueSymbol]: value } as never) as T;
+}
+
+const chunkers = new Map<string, ReturnType<typeof chunkerFor>>();
+
+function chunker(gear: Uint8Array, params: ChunkerParams): ReturnType<typeof chunkerFor> {
+  const key = Buffer.from(gear.subarray(0, 16)).toString('hex') + params.min + ':' + params.avg
+    + ':' + params.max + ':' + params.maskS.toString(16) + ':' + params.maskL.toString(16);
+  let c = chunkers.get(key);
+  if (!c) {
+    c = chunkerFor(gear, params);
+    chunkers.set(key, c);
+  }
+  return c;
+}
+
+function chunkIds(t: ChunkIdsTask): ChunkIdsResult {
+  const data = new Uint8Array(t.buf, 0, t.len);
+  const cuts = chunker(t.gear, t.params).cuts(data, t.final);
+  const ids = new Uint8Array(cuts.length * 32);
+  const key = Buffer.from(t.idKey);
+  let start = 0;
+  for (let i = 0; i < cuts.length; i++) {
+    const end = cuts[i]!;
+    ids.set(hmacId(key, data.subarray(start, end)), i * 32);
+    start = end;
+  }
+  return transfer<ChunkIdsResult>({ buf: t.buf, cuts, ids }, [t.buf, ids.buffer as ArrayBuffer]);
+}
+
+function idBatch(t: IdBatchTask): IdBatchResult {
+  const data = new Uint8Array(t.buf);
+  const ids = new Uint8Array(t.lens.length * 32);
+  const key = Buffer.from(t.idKey);
+  let off = 0;
+  for (let i = 0; i < t.lens.length; i++) {
+    const len = t.lens[i]!;
+    ids.set(hmacId(key, data.subarray(off, off + len)), i * 32);
+    off += len;
+  }
+  return transfer<IdBatchResult>({ buf: t.buf, ids }, [t.buf, ids.buffer as ArrayBuffer]);
+}
+
+/** Stored raw unless zstd saves at least 2 % (DESIGN §3 "Compression"). */
+function seal(t: SealTask): SealResult {
+  const data = new Uint8Array(t.buf);
+  const key = Buffer.from(t.packKey);
+  const salt = Buffer.from(t.salt);
+  const outs: Buffer[] = [];
+  const parts: SealResult['parts'] = [];
+  let total = 0;
+  for (const it of t.items) {
+    const raw = Buffer.from(data.buffer, data.byteOffset + it.off, it.len);
+    let payload: Buffer = raw;
+    let codec = 0;
+    if (it.len > 0) {
+      const z = compress(raw, { compressionLevel: t.level });
+      if (z.length <= it.len * 0.98) {
+        payload = z;
+        codec = 1;
+      }
+    }
+    const sealed = sealUnit(key, salt, it.unit, it.kind, codec, it.len, Buffer.from(it.id), payload);
+    parts.push({ off: total, len: sealed.length, codec });
+    outs.push(sealed);
+    total += sealed.length;
+  }
+  const sealed = new Uint8Array(total);
+  let o = 0;
+  for (const s of outs) {
+    sealed.set(s, o);
+    o += s.length;
+  }
+  return transfer<SealResult>({ buf: t.buf, sealed: sealed.buffer, parts }, [t.buf, sealed.buffer]);
+}
+
+function open(t: OpenTask): OpenResult {
+  const data = new Uint8Array(t.buf);
+  const key = Buffer.from(t.packKey);
+  const salt = Buffer.from(t.salt);
+  const idKey = t.verify ? Buffer.from(t.verify.idKey) : null;
+  const plains: Buffer[] = [];
+  const parts: OpenResult['parts'] = [];
+  let total = 0;
+  t.items.forEach((it, n) => {
+    try {
+      const sealed = Buffer.from(data.buffer, data.byteOffset + it.off, it.len);
+      const plain = openUnitBytes(key, salt, it.unit, it.kind, it.codec, it.rawLen, Buffer.from(it.id), sealed);
+      if (idKey) {
+        if (it.kind !== 1 && !hmacId(idKey, plain).equals(Buffer.from(it.id))) {
+          throw new Error('content does not match its id');
+        }
+        for (const [off, len, id] of t.verify?.members?.[n] ?? []) {
+          if (off + len > plain.length || !hmacId(idKey, plain.subarray(off, off + len)).equals(Buffer.from(id))) {
+            throw new Error(`group member ${Buffer.from(id).toString('hex').slice(0, 16)} does not match its id`);
+          }
+        }
+      }
+      parts.push({ off: total, len: plain.length });
+      plains.push(plain);
+      total += plain.length;
+    } catch (e) {
+      parts.push({ error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  const plain = new Uint8Array(total);
+  let o = 0;
+  for (const p of plains) {
+    plain.set(p, o);
+    o += p.length;
+  }
+  return transfer<OpenResult>({ plain: plain.buffer, parts }, [plain.buffer, t.buf]);
+}
+
+function scan(t: ScanTask): null {
+  scanToPort({
+    roots: t.roots.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength)),
+    excludes: t.excludes,
+    excludeCaches: t.excludeCaches,
+    oneFileSystem: t.oneFileSystem,
+  }, t.port, t.control);
+  return null;
+}
+
+export default function run(t: Task): unknown {
+  switch (t.task) {
+    case 'chunkIds': return chunkIds(t);
+    case 'idBatch': return idBatch(t);
+    case 'seal': return seal(t);
+    case 'open': return open(t);
+    case 'scan': return scan(t);
+  }
+}
