@@ -17,8 +17,8 @@ import { encodeCanonical } from '../msgpack.js';
 import { latestSnapshot, writeDir, type TreeNode } from '../snapshot/index.js';
 import { Limiter } from './limiter.js';
 import { ProgressTracker, type BackupProgress } from './progress.js';
-import { readLarge, readSmall } from './read-file.js';
-import { SmallFiles } from './small-files.js';
+import { readLarge } from './read-file.js';
+import { SmallFiles, SmallReadError } from './small-files.js';
 
 const log = logger('backup');
 
@@ -128,10 +128,10 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
   const progress = new ProgressTracker(o.onProgress, o.progressIntervalMs ?? 250, now);
   const errors: BackupError[] = [];
   const notes: BackupError[] = [];
-  const small = new SmallFiles({ repo, session });
+  const memberMax = Math.min(repo.chunkerParams.min, 256 * 1024);
+  const small = new SmallFiles({ repo, session }, memberMax);
   const reads = new Limiter(o.readConcurrency ?? 64);
   const larges = new Limiter(o.largeConcurrency ?? 3);
-  const memberMax = Math.min(repo.chunkerParams.min, 256 * 1024);
   const cacheBefore = BigInt(started - (o.filesCacheWindowMs ?? 3000)) * 1_000_000n;
   const stats = { files: 0, dirs: 0, symlinks: 0, others: 0, bytes: 0 };
   let cacheRows: Array<{ dirHash: Buffer; name: Buffer; row: Parameters<Repository['index']['putFiles']>[0][number]['row'] }> = [];
@@ -147,7 +147,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
     progress.emit();
   };
 
-  const fileNode = async (n: ScanNode, frame: Frame): Promise<TreeNode> => {
+  const fileNode = async (n: ScanNode, frame: Frame): Promise<TreeNode | null> => {
     const node = toTreeNode(n);
     stats.files++;
     if (n.error) {
@@ -170,32 +170,36 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
       progress.filesDone++;
       return node;
     }
-    const isSmall = n.size < memberMax;
+    let isSmall = n.size < memberMax;
     const seq = isSmall ? small.reserve() : -1;
-    await reads.acquire();
-    if (!isSmall) await larges.acquire();
+    // Small files are read in IO threads (bounded by SmallFiles); big ones here.
+    if (!isSmall) {
+      await reads.acquire();
+      await larges.acquire();
+    }
     try {
       if (signal.aborted) throw new CancelledError();
       progress.currentFile = n.path;
       let ids: Buffer[];
       let size: number;
       let stable: boolean;
+      let r: { ids: Buffer[]; size: number; stable: boolean } | null = null;
       if (isSmall) {
-        const r = await readSmall(n.path, memberMax - 1).catch((e: unknown) => {
-          small.skip(seq);
-          throw e;
-        });
-        ids = r.bytes.length === 0 ? [] : [await small.store(seq, r.bytes)];
-        if (r.bytes.length === 0) small.skip(seq);
-        size = r.bytes.length;
-        stable = r.stable;
-        bytesDone(size);
-      } else {
-        const r = await readLarge({ repo, session, signal, onBytes: bytesDone }, n.path);
-        ids = r.ids;
-        size = r.size;
-        stable = r.stable;
+        try {
+          const s = await small.read(seq, n.path, n.size);
+          r = { ids: s.id ? [s.id] : [], size: s.size, stable: s.stable };
+          bytesDone(s.size);
+        } catch (e) {
+          if (!(e instanceof SmallReadError && e.grew)) throw e;
+          isSmall = false; // it grew past the group limit since the scan: stream it
+          await reads.acquire();
+          await larges.acquire();
+        }
       }
+      if (!r) r = await readLarge({ repo, session, signal, onBytes: bytesDone }, n.path);
+      ids = r.ids;
+      size = r.size;
+      stable = r.stable;
       node.content = ids;
       node.size = size;
       stats.bytes += size;
@@ -215,12 +219,19 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
         ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message.replace(/, open '.*'$|, read$/, '')}`
         : (e as Error).message;
       if ((e as NodeJS.ErrnoException).code === undefined && !(e instanceof CairnError)) throw e;
+      if (e instanceof SmallReadError && e.code === 'ENOENT') {
+        // vanished between the scan and the read: not part of this snapshot
+        errors.push({ path: n.path, message: 'ENOENT: vanished during the backup' });
+        return null;
+      }
       node.error = message;
       node.content = null;
       errors.push({ path: n.path, message });
     } finally {
-      reads.release();
-      if (!isSmall) larges.release();
+      if (!isSmall) {
+        reads.release();
+        larges.release();
+      }
       progress.filesDone++;
       progress.emit();
     }
@@ -328,6 +339,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
     if (o.signal?.aborted) throw new CancelledError('backup cancelled');
     throw failure ?? e;
   } finally {
+    scan.port.close();
     o.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -1,15 +1,22 @@
 // daemon/backup/limiter.ts — a counting semaphore (slots or bytes) that bounds the work
-// in flight: reads, buffers, tasks. acquire(n) waits in FIFO order; release(n) never throws.
+// in flight: reads, buffers, tasks. acquire(n) waits in FIFO order; release(n) never
+// throws. The wait queue is a ring of indices, so tens of thousands of waiters cost O(1)
+// each (an Array.shift() queue was quadratic and showed up in profiles).
 
 export class Limiter {
   private used = 0;
-  private readonly queue: Array<{ n: number; resolve: () => void }> = [];
+  private queue: Array<{ n: number; resolve: () => void } | undefined> = [];
+  private head = 0;
 
   constructor(private readonly capacity: number) {}
 
+  private get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
   async acquire(n = 1): Promise<void> {
     const want = Math.min(n, this.capacity);
-    if (this.queue.length === 0 && this.used + want <= this.capacity) {
+    if (this.waiting === 0 && this.used + want <= this.capacity) {
       this.used += want;
       return;
     }
@@ -18,10 +25,15 @@ export class Limiter {
 
   release(n = 1): void {
     this.used -= Math.min(n, this.capacity);
-    while (this.queue.length > 0 && this.used + this.queue[0]!.n <= this.capacity) {
-      const next = this.queue.shift()!;
+    while (this.waiting > 0 && this.used + this.queue[this.head]!.n <= this.capacity) {
+      const next = this.queue[this.head]!;
+      this.queue[this.head++] = undefined;
       this.used += next.n;
       next.resolve();
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
   }
 

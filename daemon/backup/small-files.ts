@@ -1,27 +1,62 @@
 // daemon/backup/small-files.ts — small files (one chunk under 256 KiB) on their way into
-// groups. Their ids are computed in worker batches (≤ 256 files or 1 MiB, or whatever
-// arrived within 2 ms); then they join the session's open group strictly in walk order
-// (sequence numbers handed out by the scan consumer), so neighbours compress together.
+// groups. They are read whole and their ids computed in IO threads, in batches (≤ 64 files
+// or 1 MiB, or whatever arrived within 1 ms); then they join the session's open group
+// strictly in walk order (sequence numbers handed out by the scan consumer), so
+// neighbours compress together.
 
 import type { Repository, Session } from '../repository/index.js';
+import type { SmallFileRead } from '../workers/index.js';
+import { Limiter } from './limiter.js';
 
 type Ctx = { repo: Pick<Repository, 'pool' | 'keys'>; session: Pick<Session, 'storeMember'> };
 
-interface Waiting { bytes: Buffer; resolve(id: Buffer): void; reject(e: unknown): void }
+export interface SmallRead {
+  id: Buffer | null;          // null for an empty file
+  size: number;
+  stable: boolean;
+  ctimeNs: bigint;
+  mtimeNs: bigint;
+}
 
-class IdBatcher {
-  private items: Waiting[] = [];
-  private size = 0;
+/** A file that could not be read, as the worker saw it (errno code and message). */
+export class SmallReadError extends Error {
+  constructor(readonly code: string, message: string, readonly grew: boolean) {
+    super(message);
+  }
+}
+
+interface Waiting { seq: number; path: Buffer; resolve(r: SmallRead): void; reject(e: unknown): void }
+
+export class SmallFiles {
+  private batch: Waiting[] = [];
+  private batchBytes = 0;
   private timer: NodeJS.Timeout | null = null;
+  private readonly inflight = new Limiter(16);
+  private nextSeq = 0;
+  private drained = 0;
+  private readonly ready = new Map<number, { id: Buffer; bytes: Buffer; done(e?: unknown): void } | null>();
+  private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: Ctx, private readonly limit: number) {}
 
-  id(bytes: Buffer): Promise<Buffer> {
+  /** A place in walk order, taken synchronously by the scan consumer. */
+  reserve(): number {
+    return this.nextSeq++;
+  }
+
+  /** Gives up a place (the file was not read after all). */
+  skip(seq: number): void {
+    this.ready.set(seq, null);
+    this.drain();
+  }
+
+  /** Reads the file; resolves once its content is stored (or known), in walk order. */
+  read(seq: number, path: Buffer, expected: number): Promise<SmallRead> {
     return new Promise((resolve, reject) => {
-      this.items.push({ bytes, resolve, reject });
-      this.size += bytes.length;
-      if (this.items.length >= 256 || this.size >= 1 << 20) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), 2);
+      this.batch.push({ seq, path, resolve, reject });
+      this.batchBytes += expected;
+      if (this.batch.length >= 64 || this.batchBytes >= 1 << 20) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), 1);
     });
   }
 
@@ -30,62 +65,52 @@ class IdBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const items = this.items;
+    const items = this.batch;
     if (items.length === 0) return;
-    this.items = [];
-    const ab = new ArrayBuffer(this.size);
-    this.size = 0;
-    const view = new Uint8Array(ab);
-    const lens = new Uint32Array(items.length);
-    let off = 0;
-    items.forEach((it, i) => {
-      view.set(it.bytes, off);
-      lens[i] = it.bytes.length;
-      off += it.bytes.length;
-    });
-    this.ctx.repo.pool.idBatch({ buf: ab, lens, idKey: this.ctx.repo.keys.id }).then((res) => {
-      items.forEach((it, i) => it.resolve(Buffer.from(res.ids.buffer, res.ids.byteOffset + i * 32, 32)));
-    }, (e) => items.forEach((it) => it.reject(e)));
-  }
-}
-
-/** Orders small contents by walk sequence before they join a group. */
-export class SmallFiles {
-  private readonly batcher: IdBatcher;
-  private nextSeq = 0;
-  private drained = 0;
-  private readonly ready = new Map<number, { id: Buffer; bytes: Buffer; done(e?: unknown): void } | null>();
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(private readonly ctx: Ctx) {
-    this.batcher = new IdBatcher(ctx);
+    this.batch = [];
+    this.batchBytes = 0;
+    void this.run(items);
   }
 
-  /** A place in walk order, taken synchronously by the scan consumer. */
-  reserve(): number {
-    return this.nextSeq++;
-  }
-
-  /** Gives up a place (the file could not be read). */
-  skip(seq: number): void {
-    this.ready.set(seq, null);
-    this.drain();
-  }
-
-  /** Computes the content's id; resolves once it is stored (or known) in walk order. */
-  async store(seq: number, bytes: Buffer): Promise<Buffer> {
-    let id: Buffer;
+  /** Holds a permit from the read until every file of the batch is stored: read-ahead
+   *  is bounded by 16 batches, however slowly the packers drain. */
+  private async run(items: Waiting[]): Promise<void> {
+    await this.inflight.acquire();
+    const settled = items.map((w) => new Promise<void>((done) => {
+      const { resolve, reject } = w;
+      w.resolve = (r) => { resolve(r); done(); };
+      w.reject = (e) => { reject(e); done(); };
+    }));
+    void Promise.all(settled).then(() => this.inflight.release());
+    let res;
     try {
-      id = await this.batcher.id(bytes);
+      res = await this.ctx.repo.pool.readSmall({ paths: items.map((w) => w.path), limit: this.limit, idKey: this.ctx.repo.keys.id });
     } catch (e) {
-      this.skip(seq);
-      throw e;
+      for (const w of items) {
+        this.skip(w.seq);
+        w.reject(e);
+      }
+      return;
     }
-    await new Promise<void>((resolve, reject) => {
-      this.ready.set(seq, { id, bytes, done: (e) => (e ? reject(e) : resolve()) });
-      this.drain();
+    const data = Buffer.from(res.buf);
+    items.forEach((w, i) => {
+      const f: SmallFileRead = res.files[i]!;
+      if (!f.ok) {
+        this.skip(w.seq);
+        w.reject(new SmallReadError(f.code, f.message, f.grew === true));
+        return;
+      }
+      const read: SmallRead = { id: null, size: f.len, stable: f.stable, ctimeNs: f.ctimeNs, mtimeNs: f.mtimeNs };
+      if (f.len === 0) {
+        this.skip(w.seq);
+        w.resolve(read);
+        return;
+      }
+      read.id = Buffer.from(res.ids.buffer, res.ids.byteOffset + i * 32, 32);
+      const bytes = data.subarray(f.off, f.off + f.len);
+      this.ready.set(w.seq, { id: read.id, bytes, done: (e) => (e ? w.reject(e) : w.resolve(read)) });
     });
-    return id;
+    this.drain();
   }
 
   private drain(): void {
@@ -95,7 +120,7 @@ export class SmallFiles {
       this.drained++;
       if (!item) continue;
       this.chain = this.chain.then(() => this.ctx.session.storeMember(item.id, item.bytes)).then(
-        () => item.done(), (e) => item.done(e ?? new Error('store failed')));
+        () => item.done(), (e: unknown) => item.done(e ?? new Error('store failed')));
     }
   }
 }

@@ -7,7 +7,8 @@
 //   trees       id → decrypted tree bytes (cache)         sessions, verify, meta
 // openChunkIndex(path) → ChunkIndex: synchronous short reads, transactional writes, paged
 // iteration; `flushed()` before any irreversible step. Called by repository/ and reconcile/.
-export { openChunkIndex, INDEX_FORMAT_VERSION } from './chunk-index.js';
+export { openChunkIndex } from './open-chunk-index.js';
+export { INDEX_FORMAT_VERSION } from './chunk-index.js';
 export type { ChunkIndex, ChunkIndexOptions, IndexStats, Rows } from './chunk-index.js';
 export { encodeChunkLoc, decodeChunkLoc, CHUNK_LOC_SIZE } from './chunk-loc.js';
 export type { ChunkLoc, ChunkLocInput } from './chunk-loc.js';

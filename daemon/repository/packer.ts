@@ -119,7 +119,6 @@ export class Packer {
         await p.writer.abort();
         return;
       }
-      crashPoint('pack-tmp-written');
       const done = await p.writer.finish();
       crashPoint('pack-committed');
       const rows: Array<[Buffer, ChunkLocInput]> = [];

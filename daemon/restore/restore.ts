@@ -14,7 +14,7 @@ import { mkfifo, mknod } from '../../native/index.js';
 import { CairnError, CancelledError, throwIfAborted } from '../errors.js';
 import type { Repository, UnitRef } from '../repository/index.js';
 import { iterDir, lookupPath, NodeType, type TreeNode } from '../snapshot/index.js';
-import { applyMetadata } from './metadata.js';
+import { applyMetadata, metaOf } from './metadata.js';
 import { createFile, writeSparse } from './disk-writer.js';
 
 export type Overwrite = 'never' | 'if-newer' | 'always';
@@ -34,7 +34,7 @@ export interface RestoreProgress { filesDone: number; filesTotal: number; bytesD
 export interface RestoreError { path: string; message: string }
 export interface RestoreResult { restoredFiles: number; restoredBytes: number; skipped: number; errors: RestoreError[] }
 
-type RestoreRepo = Pick<Repository, 'index' | 'readChunk' | 'readUnits'>;
+type RestoreRepo = Pick<Repository, 'index' | 'readChunk' | 'readUnits' | 'pool'>;
 
 interface FileJob {
   path: Buffer;
@@ -249,9 +249,18 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
       if (e instanceof CairnError && e.code !== 'not-found' && !/authentication|does not match/.test(e.message)) throw e;
       return;
     }
+    // Whole files (one piece covering the file) go to IO threads in batches: create,
+    // write, truncate, metadata, all synchronous there. The rest are written here.
+    const whole: Array<{ pc: Piece; plain: Buffer }> = [];
     for (let k = 0; k < units.length; k++) {
       const plain = plains[k]!;
-      await Promise.all(units[k]!.pieces.map(async (pc) => {
+      const partial: Piece[] = [];
+      for (const pc of units[k]!.pieces) {
+        const f = pc.file;
+        if (!f.failed && f.remaining === 1 && !f.fh && !f.opening && pc.fileOffset === 0 && pc.len === f.node.size) whole.push({ pc, plain });
+        else partial.push(pc);
+      }
+      await Promise.all(partial.map(async (pc) => {
         const f = pc.file;
         if (!f.failed) {
           if (!f.fh) {
@@ -265,6 +274,46 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
       }));
       emit();
     }
+    const batches: Array<typeof whole> = [];
+    let cur: typeof whole = [];
+    let bytes = 0;
+    for (const w of whole) {
+      cur.push(w);
+      bytes += w.pc.len;
+      if (cur.length >= 128 || bytes >= 4 << 20) {
+        batches.push(cur);
+        cur = [];
+        bytes = 0;
+      }
+    }
+    if (cur.length > 0) batches.push(cur);
+    await Promise.all(batches.map(async (batch) => {
+      const total = batch.reduce((n, w) => n + w.pc.len, 0);
+      const ab = new ArrayBuffer(total);
+      const view = new Uint8Array(ab);
+      let off = 0;
+      const files = batch.map(({ pc, plain }) => {
+        view.set(plain.subarray(pc.memberOffset, pc.memberOffset + pc.len), off);
+        const f = { path: pc.file.path, off, len: pc.len, size: pc.file.node.size, meta: metaOf(pc.file.node) };
+        off += pc.len;
+        return f;
+      });
+      const res = await repo.pool.writeFiles({ buf: ab, files, skipPermissions: o.skipPermissions });
+      res.files.forEach((r, i) => {
+        const f = batch[i]!.pc.file;
+        f.remaining = 0;
+        if (!r.ok) {
+          report(f.path, r.message);
+          return;
+        }
+        for (const p of r.problems) report(f.path, p);
+        result.restoredFiles++;
+        result.restoredBytes += f.node.size;
+        progress.filesDone++;
+        progress.bytesDone += f.node.size;
+      });
+      emit();
+    }));
   };
   const queue = packs.slice();
   await Promise.all([0, 1, 2].map(async () => {

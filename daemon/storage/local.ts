@@ -5,13 +5,14 @@
 //   lock:   flock(LOCK_EX|LOCK_NB) on `<root>/lock`; the kernel drops it when we die
 // No partial object is ever visible under a final name.
 import { randomBytes } from 'node:crypto';
-import { constants, open, opendir, lstat, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { flock } from '../../native/index.js';
 import { CairnError } from '../errors.js';
 import { crashPoint } from './crash.js';
 import { FILE_MODE, fsyncDir, makeDirs, placeFile, writeAll } from './durable.js';
 import { HandleCache } from './handle-cache.js';
+import { listTree } from './list-tree.js';
 import type { Lock, Storage, StorageEntry, Upload } from './types.js';
 
 /** Open read handles kept per storage. */
@@ -32,13 +33,19 @@ function checkName(name: string): void {
   }
 }
 
-function notFound(name: string): CairnError {
-  return new CairnError('not-found', 'object not found', { object: name });
+/** ENOENT and the like of an open() for reading → CairnError('not-found'). */
+function mapReadError(e: unknown, name: string): unknown {
+  const code = errnoOf(e);
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
+    return new CairnError('not-found', 'object not found', { object: name });
+  }
+  return e;
 }
 
 class LocalUpload implements Upload {
   private written = 0;
   private state: 'open' | 'committed' | 'aborted' = 'open';
+  private failed = false;
   private closed = false;
 
   constructor(private readonly storage: LocalStorage, private readonly fh: FileHandle, private readonly tmp: string) {}
@@ -51,12 +58,18 @@ class LocalUpload implements Upload {
     if (this.state !== 'open') throw new CairnError('internal-error', `upload is ${this.state}`);
     const position = this.written; // reserved now, so unawaited writes land in call order
     this.written += bytes.length;
-    await writeAll(this.fh, bytes, position);
+    try {
+      await writeAll(this.fh, bytes, position);
+    } catch (e) {
+      this.failed = true;
+      throw e;
+    }
   }
 
   async commit(name: string): Promise<void> {
     checkName(name);
     if (this.state !== 'open') throw new CairnError('internal-error', `upload is ${this.state}`);
+    if (this.failed) throw new CairnError('internal-error', 'upload had a failed write: abort it');
     await this.fh.sync();
     await this.close();
     crashPoint('upload-tmp-written');
@@ -100,8 +113,8 @@ class LocalStorage implements Storage {
     return this.handles.evict(name);
   }
 
-  /** Creates tmp/ (durably) on the first write. */
-  private async newTmpFile(): Promise<{ fh: FileHandle; tmp: string }> {
+  /** A new file in tmp/; creates tmp/ (durably) on the first write, or again if it vanished. */
+  private async newTmpFile(retry = true): Promise<{ fh: FileHandle; tmp: string }> {
     this.tmpReady ??= (async () => {
       for (const d of await makeDirs(join(this.root, TMP))) await fsyncDir(d);
     })().catch((e: unknown) => {
@@ -110,8 +123,13 @@ class LocalStorage implements Storage {
     });
     await this.tmpReady;
     const tmp = join(this.root, TMP, randomBytes(16).toString('hex'));
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-    return { fh, tmp };
+    try {
+      return { fh: await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE), tmp };
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT' || !retry) throw e;
+      this.tmpReady = null;
+      return this.newTmpFile(false);
+    }
   }
 
   async put(name: string, bytes: Uint8Array): Promise<void> {
@@ -138,30 +156,35 @@ class LocalStorage implements Storage {
     return new LocalUpload(this, fh, tmp);
   }
 
+  /** Whole objects (config, keys, snapshots, a pack for --read-data) bypass the handle cache,
+   *  which is kept for ranged reads of packs. */
   async get(name: string): Promise<Buffer> {
-    return this.read(name, async (fh) => {
-      const { size } = await fh.stat();
-      return readExactly(fh, name, 0, size);
-    });
+    const path = this.pathOf(name);
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const { size } = await fh.stat();
+        return await readExactly(fh, name, 0, size);
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw mapReadError(e, name);
+    }
   }
 
   async getRange(name: string, offset: number, length: number): Promise<Buffer> {
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
       throw new CairnError('internal-error', 'bad range', { object: name, offset, length });
     }
-    return this.read(name, (fh) => readExactly(fh, name, offset, length));
-  }
-
-  private async read(name: string, fn: (fh: FileHandle) => Promise<Buffer>): Promise<Buffer> {
     const path = this.pathOf(name);
     try {
-      return await this.handles.use(name, path, fn);
+      return await this.handles.use(name, path, (fh) => readExactly(fh, name, offset, length));
     } catch (e) {
-      const code = errnoOf(e);
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw notFound(name);
-      throw e;
+      throw mapReadError(e, name);
     }
   }
+
 
   async *list(prefix: string): AsyncIterable<StorageEntry> {
     // The directories a prefix names must be valid; its last segment may be partial or empty.
@@ -250,49 +273,6 @@ async function readExactly(fh: FileHandle, name: string, offset: number, length:
     done += bytesRead;
   }
   return buf;
-}
-
-/** Every file under `root` whose relative name starts with `prefix`, streamed directory by
- *  directory (opendir); descends only into directories that can hold such names; skips
- *  tmp/ unless the prefix is inside it. */
-async function* listTree(root: string, prefix: string): AsyncGenerator<StorageEntry> {
-  const withTmp = prefix.startsWith(`${TMP}/`);
-  const slash = prefix.lastIndexOf('/');
-  const start = slash >= 0 ? prefix.slice(0, slash) : '';
-
-  async function* walk(rel: string): AsyncGenerator<StorageEntry> {
-    let dir;
-    try {
-      dir = await opendir(rel === '' ? root : join(root, rel));
-    } catch (e) {
-      const code = errnoOf(e);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      throw e;
-    }
-    for await (const ent of dir) {
-      const name = rel === '' ? ent.name : `${rel}/${ent.name}`;
-      if (name === TMP && !withTmp) continue;
-      let isDir = ent.isDirectory();
-      let size = -1;
-      if (!isDir) {
-        // Needed for the size anyway; also classifies entries of unknown type.
-        const st = await lstat(join(root, name)).catch((e: unknown) => {
-          if (errnoOf(e) === 'ENOENT') return null; // removed meanwhile
-          throw e;
-        });
-        if (!st) continue;
-        isDir = st.isDirectory();
-        if (st.isFile()) size = st.size;
-      }
-      if (isDir) {
-        const asDir = `${name}/`;
-        if (asDir.startsWith(prefix) || prefix.startsWith(asDir)) yield* walk(name);
-      } else if (size >= 0 && name.startsWith(prefix)) {
-        yield { name, size };
-      }
-    }
-  }
-  yield* walk(start);
 }
 
 /** Storage over the existing directory `dir` (see parseLocation); its location is `fs:<absolute dir>`. */

@@ -9,6 +9,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { CairnError, CancelledError } from '../errors.js';
+import { logger } from '../log.js';
 import { isErrorCode } from '../../shared/errors.js';
 import { compileExcludes } from './exclude-matcher.js';
 import { scanTree } from './scan-tree.js';
@@ -18,6 +19,8 @@ import type { ScanEvent, ScanOptions } from './types.js';
 const OUTSTANDING = 0;
 const ABORT = 1;
 const BLOCKED = 2;
+
+const log = logger('walk');
 
 /** How a scan is cut into messages. */
 export interface ScanStreamTuning {
@@ -46,9 +49,10 @@ function toBuffer(b: Uint8Array): Buffer {
 
 /**
  * Worker side: runs the scan and streams batches to `port`, ending with one
- * `{t: 'done', cancelled}` message (with `error` when the scan itself failed, e.g. bad
- * roots or patterns). Blocks its thread while the consumer is behind, so it must run in a
- * worker thread. The caller owns `port` and closes it.
+ * `{t: 'done', done: true, cancelled}` message (with `error` when the scan itself failed,
+ * e.g. bad roots or patterns). Blocks its thread while the consumer is behind, so it must
+ * run in a worker thread. Exclude patterns are expanded with this thread's environment.
+ * The caller owns `port` and closes it.
  */
 export function scanToPort(opts: ScanOptions, port: MessagePort, control: SharedArrayBuffer, tuning: ScanStreamTuning = {}): void {
   const { batchEvents, batchMs, maxOutstanding } = { ...SCAN_STREAM_DEFAULTS, ...tuning };
@@ -66,7 +70,7 @@ export function scanToPort(opts: ScanOptions, port: MessagePort, control: Shared
       const n = Atomics.load(ctl, OUTSTANDING);
       if (n < maxOutstanding || aborted()) break;
       if (Atomics.load(ctl, BLOCKED) === 0) setBlocked(1);
-      Atomics.wait(ctl, OUTSTANDING, n, 1000);
+      Atomics.wait(ctl, OUTSTANDING, n, 1000); // woken by an ack or the abort; 1 s only as a guard
     }
     if (Atomics.load(ctl, BLOCKED) !== 0) setBlocked(0);
     if (aborted()) return;
@@ -75,7 +79,7 @@ export function scanToPort(opts: ScanOptions, port: MessagePort, control: Shared
     Atomics.notify(ctl, OUTSTANDING);
     port.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
   };
-  const done = (d: Omit<WireDone, 't'>): void => port.postMessage({ t: 'done', ...d } satisfies WireDone);
+  const done = (d: Omit<WireDone, 't' | 'done'>): void => port.postMessage({ t: 'done', done: true, ...d } satisfies WireDone);
 
   try {
     const scanOpts: ScanOptions = { ...opts, roots: opts.roots.map(toBuffer) };
@@ -90,6 +94,7 @@ export function scanToPort(opts: ScanOptions, port: MessagePort, control: Shared
     done({ cancelled: aborted(), error: null });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
+    if (!(e instanceof CairnError)) log.error('scan failed', { error: err.stack ?? err.message });
     done({
       cancelled: false,
       error: { message: err.message, code: e instanceof CairnError ? e.code : null, params: e instanceof CairnError ? e.params : {} },

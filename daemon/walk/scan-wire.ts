@@ -17,8 +17,10 @@ const TAG_OF = { dir: 0, entry: 1, end: 2, error: 3, note: 4 } as const;
 
 export interface WireBatch { t: 'batch'; bytes: Uint8Array; count: number }
 
+/** The last message of every scan. */
 export interface WireDone {
   t: 'done';
+  done: true;
   cancelled: boolean;
   /** An unexpected failure of the scan itself (not a per-item problem). */
   error: { message: string; code: string | null; params: Record<string, unknown> } | null;

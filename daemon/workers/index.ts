@@ -4,6 +4,8 @@
 // its own). Called by repository/ and the engines; buffers are transferred, never copied.
 export { WorkerPool } from './pool.js';
 export type { PoolOptions } from './pool.js';
+export { applyMetaSync } from './apply-meta.js';
+export type { EntryMeta } from './apply-meta.js';
 export type {
-  ChunkIdsResult, IdBatchResult, SealItem, SealResult, OpenItem, OpenResult,
+  ChunkIdsResult, IdBatchResult, ReadSmallResult, SmallFileRead, WriteFilesResult, SealItem, SealResult, OpenItem, OpenResult,
 } from './tasks.js';

@@ -5,6 +5,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { ChunkerParams } from '../chunking/index.js';
+import type { EntryMeta } from './apply-meta.js';
 
 /** Content-defined chunking and chunk ids for one segment of a file. */
 export interface ChunkIdsTask {
@@ -32,6 +33,35 @@ export interface IdBatchTask {
 export interface IdBatchResult {
   buf: ArrayBuffer;
   ids: Uint8Array;        // 32 bytes per content
+}
+
+/** Read small files whole (synchronous calls in an IO thread) and compute their ids. */
+export interface ReadSmallTask {
+  task: 'readSmall';
+  paths: Uint8Array[];
+  /** files at or over this many bytes are not read (they grew since the scan) */
+  limit: number;
+  idKey: Uint8Array;
+}
+export type SmallFileRead =
+  | { ok: true; off: number; len: number; stable: boolean; size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint }
+  | { ok: false; code: string; message: string; grew?: boolean };
+export interface ReadSmallResult {
+  buf: ArrayBuffer;       // the contents back to back
+  files: SmallFileRead[];
+  ids: Uint8Array;        // 32 bytes per file (zeros for failures)
+}
+
+/** Write whole small files (contents, then metadata) with synchronous calls. */
+export interface WriteFilesTask {
+  task: 'writeFiles';
+  buf: ArrayBuffer;
+  files: Array<{ path: Uint8Array; off: number; len: number; size: number; meta: EntryMeta }>;
+  skipPermissions: boolean;
+}
+export interface WriteFilesResult {
+  /** per file: problems applying metadata, or the error that stopped it */
+  files: Array<{ ok: true; problems: string[] } | { ok: false; message: string }>;
 }
 
 /** One unit to seal: bytes [off, off+len) of the task's buffer. */
@@ -92,4 +122,4 @@ export interface ScanTask {
   control: SharedArrayBuffer;
 }
 
-export type Task = ChunkIdsTask | IdBatchTask | SealTask | OpenTask | ScanTask;
+export type Task = ChunkIdsTask | IdBatchTask | ReadSmallTask | WriteFilesTask | SealTask | OpenTask | ScanTask;
