@@ -77,6 +77,18 @@ export class Registry {
     return join(this.stateDir, 'secrets', `${name}.passphrase`);
   }
 
+  /** Where a repository's passphrase is kept (0600). */
+  secretFile(name: string): string {
+    return this.secretPath(name);
+  }
+
+  /** Makes `name` the default repository. */
+  async setDefault(name: string): Promise<void> {
+    if (!this.entries.some((e) => e.name === name)) throw new CairnError('not-found', `no repository named ${name}`, { repository: name });
+    for (const e of this.entries) e.default = e.name === name;
+    await this.save();
+  }
+
   private async save(): Promise<void> {
     await writeAtomic(join(this.stateDir, 'repositories.json'), JSON.stringify(this.entries, null, 2) + '\n', 0o600);
   }

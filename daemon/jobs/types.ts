@@ -1,0 +1,49 @@
+// daemon/jobs/types.ts — what callers give the JobManager and what a job's run receives.
+import type { JobKind, JobLogLevel, JobStatus, JobStreamEvent, JobTrigger } from '../../shared/schemas/index.js';
+import type { EventBus } from '../events.js';
+import type { Clock } from './clock.js';
+import type { JobProgressUpdate } from './progress.js';
+
+export interface JobSpec {
+  kind: JobKind;
+  params: Record<string, unknown>;
+  /** The repository name the job acts on, or null. */
+  repository: string | null;
+  trigger?: JobTrigger;
+  scheduleId?: string | null;
+  /** Jobs of the same kind, repository and key never run at once (backups: their sorted sources, by default). */
+  key?: string | null;
+  /** Runs alone in its repository (index rebuild). */
+  exclusive?: boolean;
+}
+
+export interface JobContext {
+  readonly jobId: string;
+  /** Aborted by cancel() and at shutdown. */
+  readonly signal: AbortSignal;
+  /** Cheap to call often: updates reach clients at most once per progress interval. */
+  onProgress(update: JobProgressUpdate): void;
+  log(level: JobLogLevel, message: string): void;
+}
+
+/** A job's work: resolves with the route's result shape, or rejects (CairnError = an expected failure). */
+export type JobRun = (ctx: JobContext) => Promise<unknown>;
+export type JobListener = (event: JobStreamEvent) => void;
+
+export interface JobManagerOptions {
+  /** `<state>/jobs`. */
+  dir: string;
+  clock?: Clock;
+  events?: EventBus;
+  /** Backups per repository at once (config jobs.max_backups). */
+  maxBackups?: number;
+  limits?: Partial<Record<JobKind, number>>;
+  /** ms between progress updates of one job (config jobs.progress_interval_ms). */
+  progressIntervalMs?: number;
+  /** Finished jobs kept (config jobs.history_limit). */
+  historyLimit?: number;
+  /** Log lines kept per job (config jobs.log_lines). */
+  logLines?: number;
+}
+
+export interface JobQuery { status?: JobStatus; kind?: JobKind; limit?: number; offset?: number }

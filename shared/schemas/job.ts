@@ -1,0 +1,87 @@
+// shared/schemas/job.ts — a job as the API shows it (API.md "Jobs"), the jobs routes'
+// queries and the `/api/jobs/{id}/stream` events. The daemon's JobManager stores exactly
+// this shape; the TUI renders it.
+import { Type, type Static } from '@sinclair/typebox';
+import { ListOf, Nullable, Paging } from './common.js';
+
+export const JOB_STATUSES = ['pending', 'running', 'success', 'failed', 'canceled'] as const;
+export const JOB_KINDS = ['backup', 'restore', 'check', 'prune', 'sync', 'maintenance', 'remove'] as const;
+export const JOB_TRIGGERS = ['api', 'schedule', 'retry'] as const;
+
+export const JobStatusSchema = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const JobKindSchema = Type.Union(JOB_KINDS.map((s) => Type.Literal(s)));
+export type JobKind = (typeof JOB_KINDS)[number];
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
+
+export const JobProgressSchema = Type.Object({
+  stage: Nullable(Type.String()),
+  percent: Nullable(Type.Number({ minimum: 0, maximum: 100 })),
+  files_done: Type.Integer({ minimum: 0 }),
+  files_total: Nullable(Type.Integer({ minimum: 0 })),
+  bytes_done: Type.Integer({ minimum: 0 }),
+  bytes_total: Nullable(Type.Integer({ minimum: 0 })),
+  rate_bps: Nullable(Type.Number({ minimum: 0 })),
+  eta_s: Nullable(Type.Number({ minimum: 0 })),
+});
+export type JobProgress = Static<typeof JobProgressSchema>;
+
+/** A job's failure: the CairnError it ended with (`internal-error` for anything else). */
+export const JobErrorSchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  params: Type.Record(Type.String(), Type.Unknown()),
+});
+export type JobError = Static<typeof JobErrorSchema>;
+
+export const JobSchema = Type.Object({
+  id: Type.String(),
+  kind: JobKindSchema,
+  status: JobStatusSchema,
+  repository: Nullable(Type.String({ description: 'the repository name the job acts on' })),
+  progress: JobProgressSchema,
+  params: Type.Record(Type.String(), Type.Unknown()),
+  result: Type.Unknown({ description: 'the route\'s result shape once status is success; else null' }),
+  error: Nullable(JobErrorSchema),
+  trigger: Type.Union(JOB_TRIGGERS.map((s) => Type.Literal(s))),
+  schedule_id: Nullable(Type.String()),
+  created_at: Type.String({ description: 'RFC 3339 UTC' }),
+  started_at: Nullable(Type.String()),
+  ended_at: Nullable(Type.String()),
+});
+export type Job = Static<typeof JobSchema>;
+
+export const JobAcceptedSchema = Type.Object({ job: JobSchema }, { description: 'answer of ?async=true' });
+export type JobAccepted = Static<typeof JobAcceptedSchema>;
+
+export const JobListSchema = ListOf(JobSchema);
+export type JobList = Static<typeof JobListSchema>;
+
+export const JobListQuery = Type.Object({
+  status: Type.Optional(JobStatusSchema),
+  kind: Type.Optional(JobKindSchema),
+  ...Paging,
+});
+export type JobListQueryJson = Static<typeof JobListQuery>;
+
+export const JobWaitQuery = Type.Object({
+  timeout: Type.Optional(Type.Number({ minimum: 0, default: 30, description: 'seconds (at most 3600)' })),
+});
+
+export const JobLogEntrySchema = Type.Object({
+  ts: Type.String({ description: 'RFC 3339 UTC' }),
+  level: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+  message: Type.String(),
+});
+export type JobLogEntry = Static<typeof JobLogEntrySchema>;
+export type JobLogLevel = JobLogEntry['level'];
+
+export const JobLogsSchema = Type.Object({ items: Type.Array(JobLogEntrySchema) });
+
+/** Events of `/api/jobs/{id}/stream` (SSE `event:` name → JSON `data:`): `progress` and
+ *  `end` carry the whole job, `log` one log entry. The stream ends after `end`; a
+ *  `: keep-alive` comment arrives every 15 s. */
+export type JobStreamEvent =
+  | { event: 'progress'; data: Job }
+  | { event: 'log'; data: JobLogEntry }
+  | { event: 'end'; data: Job };
