@@ -22,3 +22,7 @@ export type { ListenSpec, Listening, HttpSettings } from './listeners.js';
 export { metaHandlers } from './routes/meta.js';
 export type { MetaOptions } from './routes/meta.js';
 export { jobHandlers, MAX_WAIT_S } from './routes/jobs.js';
+export { repositoryHandlers } from './routes/repositories.js';
+export type { RepositoryDeps } from './routes/repositories.js';
+export { snapshotHandlers } from './routes/snapshots.js';
+export type { SnapshotDeps } from './routes/snapshots.js';

@@ -78,10 +78,13 @@ export function normaliseSources(sources: Buffer[]): Buffer[] {
  * directory a new tree on the next backup; directory atimes are not restorable anyway.
  */
 function toTreeNode(n: ScanNode): TreeNode {
+  // Copies: scan names are views into whole event batches, which would stay alive as long
+  // as any of their nodes do.
   return {
-    name: n.name, type: n.type, mode: n.mode, uid: n.uid, gid: n.gid, user: n.user, group: n.group,
+    name: Buffer.from(n.name), type: n.type, mode: n.mode, uid: n.uid, gid: n.gid, user: n.user, group: n.group,
     size: n.type === 0 ? n.size : 0, mtime: n.mtime, atime: n.type === 1 ? n.mtime : n.atime, ctime: n.ctime, ino: n.ino,
-    nlink: n.nlink, rdev: n.rdev, xattrs: n.xattrs, target: n.target, content: null, subtree: null,
+    nlink: n.nlink, rdev: n.rdev, xattrs: n.xattrs.map(([k, v]) => [Buffer.from(k), Buffer.from(v)]),
+    target: n.target ? Buffer.from(n.target) : null, content: null, subtree: null,
     error: n.error,
   };
 }
@@ -265,7 +268,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
         if (ev.t === 'dir') {
           let resolve!: (n: TreeNode | null) => void;
           const done = new Promise<TreeNode | null>((r) => { resolve = r; });
-          const frame: Frame = { node: toTreeNode(ev.node), path: ev.node.path, dirHash: null, slots: [], resolve };
+          const frame: Frame = { node: toTreeNode(ev.node), path: Buffer.from(ev.node.path), dirHash: null, slots: [], resolve };
           stats.dirs++;
           if (ev.node.error) errors.push({ path: ev.node.path, message: ev.node.error });
           const parent = stack[stack.length - 1];

@@ -71,8 +71,17 @@ export async function openRepository(storage: Storage, o: OpenOptions): Promise<
     throw new CairnError('unprocessable', 'the index must live on a local filesystem', { state_dir: o.stateDir });
   }
   const indexPath = join(dir, 'index.lmdb');
-  let index = await openChunkIndex(indexPath);
+  let index: Awaited<ReturnType<typeof openChunkIndex>>;
   let rebuild = false;
+  try {
+    index = await openChunkIndex(indexPath);
+  } catch (e) {
+    // A damaged or foreign index is a cache: move it aside and rebuild from storage.
+    log.error('the index cannot be opened: moving it aside to rebuild it', { index: indexPath, error: (e as Error).message });
+    await rename(indexPath, `${indexPath}.broken-${Date.now()}`).catch(() => undefined);
+    index = await openChunkIndex(indexPath);
+    rebuild = true;
+  }
   const recorded = index.getMeta('location') as string | undefined;
   if (recorded !== undefined && recorded !== storage.location) {
     log.warn('repository moved: rebuilding its index', { from: recorded, to: storage.location });

@@ -137,7 +137,16 @@ export class Registry {
       }
       const o: Open = { repo, lock, ready: false };
       this.open.set(entry.name, o);
-      await this.prepare(repo, rebuild);
+      if (rebuild) {
+        // Rebuilding reads every trailer: the daemon gets ready meanwhile and this
+        // repository's routes answer 503 until it is done.
+        void this.prepare(repo, true).then(() => {
+          o.ready = true;
+          log.info('index rebuilt', { name: entry.name });
+        }, (e: unknown) => log.error('index rebuild failed', { name: entry.name, error: (e as Error).message }));
+        return repo;
+      }
+      await this.prepare(repo, false);
       o.ready = true;
       return repo;
     } catch (e) {

@@ -78,7 +78,7 @@ export function goFileMode(type: number, mode: number): number {
   if (mode & 0o4000) m |= 2 ** 23;
   if (mode & 0o2000) m |= 2 ** 22;
   if (mode & 0o1000) m |= 2 ** 20;
-  return m;
+  return m >>> 0; // Go's FileMode is a uint32: `|` with bit 31 yields a negative int32
 }
 
 /** A tree node at `path` (absolute bytes) as an API entry. `/` is given as a directory node. */
