@@ -38,6 +38,8 @@ export interface BackupOptions {
   readConcurrency?: number;
   /** Big files streamed at once; @default 3 */
   largeConcurrency?: number;
+  /** Bytes of big-file segments in flight (read, chunked, being sealed); @default 48 MiB */
+  segmentBudget?: number;
   /** Files changed this recently are not cached, ms; @default 3000 */
   filesCacheWindowMs?: number;
   /** Progress interval, ms; @default 250 */
@@ -135,6 +137,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
   const small = new SmallFiles({ repo, session }, memberMax);
   const reads = new Limiter(o.readConcurrency ?? 64);
   const larges = new Limiter(o.largeConcurrency ?? 3);
+  const budget = new Limiter(o.segmentBudget ?? 48 << 20);
   const cacheBefore = BigInt(started - (o.filesCacheWindowMs ?? 3000)) * 1_000_000n;
   const stats = { files: 0, dirs: 0, symlinks: 0, others: 0, bytes: 0 };
   let cacheRows: Array<{ dirHash: Buffer; name: Buffer; row: Parameters<Repository['index']['putFiles']>[0][number]['row'] }> = [];
@@ -199,7 +202,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
           await larges.acquire();
         }
       }
-      if (!r) r = await readLarge({ repo, session, signal, onBytes: bytesDone }, n.path);
+      if (!r) r = await readLarge({ repo, session, budget, signal, onBytes: bytesDone }, n.path);
       ids = r.ids;
       size = r.size;
       stable = r.stable;

@@ -9,12 +9,15 @@ import { open, constants, type FileHandle } from 'node:fs/promises';
 import { seekData, seekHole } from '../../native/index.js';
 import { throwIfAborted } from '../errors.js';
 import type { Repository, Session } from '../repository/index.js';
+import { Limiter } from './limiter.js';
 
 export const SEGMENT = 8 << 20;
 
 export interface ReadContext {
   repo: Pick<Repository, 'pool' | 'gear' | 'chunkerParams' | 'keys'>;
   session: Pick<Session, 'storeChunks'>;
+  /** Bytes of segments in flight across all files (reading, chunking, sealing). */
+  budget: Limiter;
   signal?: AbortSignal;
   onBytes(n: number): void;
 }
@@ -118,7 +121,15 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
     let tail: Uint8Array = new Uint8Array(0);
     let pos = 0;
     let total = 0;
-    let next = size > 0 ? readSegment(fh, 0, Math.min(SEGMENT, size), ranges) : null;
+    // Each segment holds budget from its read until its chunks are sealed and written.
+    const readNext = async (at: number): Promise<{ buf: Uint8Array; n: number }> => {
+      await ctx.budget.acquire(SEGMENT);
+      return readSegment(fh, at, Math.min(SEGMENT, size - at), ranges).catch((e: unknown) => {
+        ctx.budget.release(SEGMENT);
+        throw e;
+      });
+    };
+    let next = size > 0 ? readNext(0) : null;
     while (next) {
       throwIfAborted(ctx.signal);
       const seg = await next;
@@ -126,7 +137,7 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
       pos += seg.n;
       const short = seg.n < segLen;
       const final = short || pos >= size;
-      next = final ? null : readSegment(fh, pos, Math.min(SEGMENT, size - pos), ranges);
+      next = final ? null : readNext(pos);
       const len = tail.length + seg.n;
       const ab = new ArrayBuffer(len);
       const view = new Uint8Array(ab);
@@ -139,8 +150,9 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
       for (let i = 0; i < res.cuts.length; i++) ids.push(Buffer.from(res.ids.buffer, res.ids.byteOffset + i * 32, 32));
       const last = res.cuts.length > 0 ? res.cuts[res.cuts.length - 1]! : 0;
       tail = data.slice(last);
-      inflight.push(ctx.session.storeChunks(data, res.cuts, res.ids));
-      if (inflight.length >= 3) await inflight.shift();
+      // `data` is handed over (transferred to a sealing worker): not touched after this.
+      inflight.push(ctx.session.storeChunks(data, res.cuts, res.ids).finally(() => ctx.budget.release(SEGMENT)));
+      if (inflight.length >= 2) await inflight.shift();
       total += seg.n;
       ctx.onBytes(seg.n);
     }

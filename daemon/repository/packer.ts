@@ -48,8 +48,12 @@ export class Packer {
     private readonly target: number = repo.config.packTarget,
   ) {}
 
-  /** Seals and writes `units` (all into one pack). Resolves once they are written. */
-  async add(units: UnitSpec[]): Promise<void> {
+  /**
+   * Seals and writes `units` (all into one pack). Resolves once they are written.
+   * With `owned`, every unit is a view into that ArrayBuffer, which is handed to the
+   * worker as it is (transferred, not copied: the caller must not touch it again).
+   */
+  async add(units: UnitSpec[], owned?: ArrayBuffer): Promise<void> {
     if (this.error) throw this.error;
     if (units.length === 0) return;
     let raw = 0;
@@ -75,22 +79,30 @@ export class Packer {
     p.estimate += raw;
     p.inflight++;
     const indices = units.map(() => p!.writer.nextUnitIndex());
-    const ab = new ArrayBuffer(units.reduce((n, u) => n + u.bytes.length, 0));
-    const view = new Uint8Array(ab);
-    let off = 0;
-    const items = units.map((u, k) => {
-      view.set(u.bytes, off);
-      const it = { off, len: u.bytes.length, unit: indices[k]!, kind: u.kind, id: u.kind === 1 ? ZERO_ID : u.id };
-      off += u.bytes.length;
-      return it;
-    });
+    const rawLens = units.map((u) => u.bytes.length); // the views are detached once transferred
+    let ab: ArrayBuffer;
+    let items;
+    if (owned) {
+      ab = owned;
+      items = units.map((u, k) => ({ off: u.bytes.byteOffset, len: u.bytes.length, unit: indices[k]!, kind: u.kind, id: u.kind === 1 ? ZERO_ID : u.id }));
+    } else {
+      ab = new ArrayBuffer(units.reduce((n, u) => n + u.bytes.length, 0));
+      const view = new Uint8Array(ab);
+      let off = 0;
+      items = units.map((u, k) => {
+        view.set(u.bytes, off);
+        const it = { off, len: u.bytes.length, unit: indices[k]!, kind: u.kind, id: u.kind === 1 ? ZERO_ID : u.id };
+        off += u.bytes.length;
+        return it;
+      });
+    }
     try {
       const res = await this.repo.pool.seal({ buf: ab, items, packKey: p.writer.packKey, salt: p.writer.salt, level: this.level });
       const sealed = Buffer.from(res.sealed);
       await Promise.all(units.map((u, k) => {
         const part = res.parts[k]!;
         return p!.writer.addSealed(indices[k]!, {
-          kind: u.kind, codec: part.codec, rawLen: u.bytes.length,
+          kind: u.kind, codec: part.codec, rawLen: rawLens[k]!,
           id: u.kind === 1 ? null : u.id, members: u.kind === 1 ? (u.members ?? []) : null,
         }, sealed.subarray(part.off, part.off + part.len));
       }));

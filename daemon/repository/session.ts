@@ -82,7 +82,10 @@ export class Session {
     if (waiting === 0) fn();
   }
 
-  /** Stores the new chunks among `ids` (their bytes at `cuts` in `buf`). */
+  /**
+   * Stores the new chunks among `ids` (their bytes at `cuts` in `buf`). `buf` must be a
+   * view of an ArrayBuffer the caller gives up: it is transferred to a worker for sealing.
+   */
   async storeChunks(buf: Uint8Array, cuts: Uint32Array, ids: Uint8Array): Promise<void> {
     const units = [];
     let start = 0;
@@ -97,21 +100,7 @@ export class Session {
       }
       start = end;
     }
-    // One seal task per ~8 MiB keeps both workers busy without huge transfers.
-    let batch: typeof units = [];
-    let size = 0;
-    const jobs: Array<Promise<void>> = [];
-    for (const u of units) {
-      batch.push(u);
-      size += u.bytes.length;
-      if (size >= 8 << 20) {
-        jobs.push(this.data.add(batch));
-        batch = [];
-        size = 0;
-      }
-    }
-    if (batch.length > 0) jobs.push(this.data.add(batch));
-    await Promise.all(jobs);
+    if (units.length > 0) await this.data.add(units, buf.buffer as ArrayBuffer);
   }
 
   /** Adds a small content (one chunk under 256 KiB) to the open group unless known. */

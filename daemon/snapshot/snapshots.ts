@@ -20,7 +20,14 @@ export function listSnapshots(repo: SnapRepo): SnapshotInfo[] {
   for (const [id, row] of repo.index.listSnapshots()) {
     out.push({ id, hex: id.toString('hex'), row: row as unknown as SnapshotRow });
   }
-  out.sort((a, b) => timeToMs(a.row.time) - timeToMs(b.row.time) || a.row.time[1] - b.row.time[1] || a.hex.localeCompare(b.hex));
+  // A row whose object could not be read at reconcile has no time: those sort first.
+  const ns = (s: SnapshotInfo): [number, number] | null => (s.row.time as SnapshotRow['time'] | undefined) ?? null;
+  out.sort((a, b) => {
+    const ta = ns(a);
+    const tb = ns(b);
+    if (!ta || !tb) return (ta ? 1 : 0) - (tb ? 1 : 0) || a.hex.localeCompare(b.hex);
+    return timeToMs(ta) - timeToMs(tb) || ta[1] - tb[1] || a.hex.localeCompare(b.hex);
+  });
   return out;
 }
 

@@ -59,13 +59,18 @@ function sortChildren(nodes: TreeNode[], sort: string): TreeNode[] {
 
 const joinPath = (dir: Buffer, name: Buffer): Buffer => Buffer.concat(dir.length === 1 ? [dir, name] : [dir, Buffer.from('/'), name]);
 
+/** A snapshot whose record is known; one whose object could not be read is 422. */
+function readable(snap: SnapshotInfo): SnapshotInfo {
+  if (snap.row.damaged && !snap.row.root) throw new CairnError('unprocessable', 'the snapshot object is damaged', { id: snap.hex });
+  return snap;
+}
+
 export function snapshotHandlers(d: SnapshotDeps): Handlers {
   const { registry } = d;
   const snapshotOf = (request: Parameters<typeof snapshotRefOf>[0]): { repo: Repository; snap: SnapshotInfo; path: Buffer } => {
     const ref = snapshotRefOf(request);
     const { repo } = repoOf(registry, request.query);
-    const snap = resolveSnapshot(repo, selectorText(ref.snapshot));
-    if (snap.row.damaged && !snap.row.root) throw new CairnError('unprocessable', 'the snapshot object is damaged', { id: snap.hex });
+    const snap = readable(resolveSnapshot(repo, selectorText(ref.snapshot)));
     return { repo, snap, path: ref.path };
   };
   const entryAt = async (repo: Repository, snap: SnapshotInfo, path: Buffer): Promise<{ node: TreeNode; path: Buffer }> => {
@@ -138,7 +143,7 @@ export function snapshotHandlers(d: SnapshotDeps): Handlers {
     'snapshots.restore': async (request, reply) => {
       const b = request.body;
       const { repo, name } = repoOf(registry, request.query);
-      const snap = resolveSnapshot(repo, request.params.id);
+      const snap = readable(resolveSnapshot(repo, request.params.id));
       const destination = absolute('destination', b.destination);
       const paths = (b.paths ?? []).map((p) => absolute('paths', p.startsWith('/') ? p : `/${p}`));
       const root = Buffer.from(d.restoreRoot);
@@ -166,7 +171,7 @@ export function snapshotHandlers(d: SnapshotDeps): Handlers {
     'snapshots.check': async (request, reply) => {
       const b = request.body;
       const { repo, name } = repoOf(registry, request.query);
-      const snap = resolveSnapshot(repo, request.params.id);
+      const snap = readable(resolveSnapshot(repo, request.params.id));
       const paths = (b.paths ?? []).map((p) => absolute('paths', p.startsWith('/') ? p : `/${p}`));
       return runAsJob(request, reply, {
         kind: 'check', params: { ...b, snapshot: snap.hex }, repository: name,
