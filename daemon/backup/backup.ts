@@ -222,7 +222,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
       if (signal.aborted) throw e instanceof CancelledError ? e : new CancelledError();
       if (e instanceof CairnError && e.code !== 'not-found') throw e; // repository trouble is fatal
       const message = (e as NodeJS.ErrnoException).code
-        ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message.replace(/, open '.*'$|, read$/, '')}`
+        ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message.replace(/^[A-Z]+: /, '').replace(/, open '.*'$|, read$/, '')}`
         : (e as Error).message;
       if ((e as NodeJS.ErrnoException).code === undefined && !(e instanceof CairnError)) throw e;
       if (e instanceof SmallReadError && e.code === 'ENOENT') {

@@ -9,6 +9,7 @@ export interface JobProgressUpdate {
   files_total?: number | null;
   bytes_done?: number;
   bytes_total?: number | null;
+  current_file?: string | null;
 }
 
 export function emptyProgress(): JobProgress {
@@ -24,6 +25,7 @@ const round2 = (n: number): number => Math.round(n * 100) / 100;
 export function nextProgress(prev: JobProgress, update: JobProgressUpdate, elapsedMs: number): JobProgress {
   const p: JobProgress = { ...prev };
   if (update.stage !== undefined) p.stage = update.stage;
+  if (update.current_file !== undefined) p.current_file = update.current_file;
   if (update.files_done !== undefined) p.files_done = Math.max(0, Math.floor(update.files_done));
   if (update.files_total !== undefined) p.files_total = update.files_total === null ? null : Math.max(0, Math.floor(update.files_total));
   if (update.bytes_done !== undefined) p.bytes_done = Math.max(0, Math.floor(update.bytes_done));

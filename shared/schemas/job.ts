@@ -23,6 +23,7 @@ export const JobProgressSchema = Type.Object({
   bytes_total: Nullable(Type.Integer({ minimum: 0 })),
   rate_bps: Nullable(Type.Number({ minimum: 0 })),
   eta_s: Nullable(Type.Number({ minimum: 0 })),
+  current_file: Type.Optional(Nullable(Type.String({ description: 'the file being read or written' }))),
 });
 export type JobProgress = Static<typeof JobProgressSchema>;
 

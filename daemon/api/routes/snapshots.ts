@@ -99,7 +99,7 @@ export function snapshotHandlers(d: SnapshotDeps): Handlers {
             sources, tags, excludes, excludeCaches: b.exclude_caches === true, oneFileSystem: b.one_file_system === true,
             jobId: ctx.jobId, signal: ctx.signal,
             onProgress: (p) => ctx.onProgress({
-              stage: p.currentFile ? `${p.stage}: ${p.currentFile}` : p.stage, files_done: p.filesDone,
+              stage: p.stage, current_file: p.currentFile, files_done: p.filesDone,
               files_total: p.scanDone ? p.filesTotal : null, bytes_done: p.bytesDone, bytes_total: p.scanDone ? p.bytesTotal : null,
             }),
           });
