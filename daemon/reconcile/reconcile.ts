@@ -3,8 +3,9 @@
 //   empty tmp/; packs on storage the index lacks → authenticate their trailers and add
 //   them (an interrupted backup's chunks become dedup sources); packs the index has but
 //   storage lacks → drop their rows, mark the snapshots using them damaged; snapshot
-//   objects the index lacks → add them (unreadable ones listed as damaged); rows whose
-//   object is gone → drop; sessions of dead processes → aborted.
+//   objects the index lacks → add them (unreadable ones listed as damaged), those it has →
+//   authenticated again (failing ones marked damaged); rows whose object is gone → drop;
+//   sessions of dead processes → aborted.
 // rebuildIndex() is the same from scratch: every trailer, every snapshot object.
 
 import { logger } from '../log.js';
@@ -86,7 +87,19 @@ export async function reconcile(repo: Repository): Promise<ReconcileReport> {
     if (!/^[0-9a-f]{64}$/.test(hex)) continue;
     objects.add(hex);
     const id = Buffer.from(hex, 'hex');
-    if (repo.index.getSnapshot(id)) continue;
+    const known = repo.index.getSnapshot(id);
+    if (known) {
+      // Indexed: authenticate the object again; one that fails keeps its row, marked damaged.
+      if (known.damaged) continue;
+      try {
+        await repo.readSnapshotObject(id);
+      } catch (err) {
+        log.error('snapshot object cannot be authenticated', { snapshot: hex, error: (err as Error).message });
+        await repo.index.putSnapshot(id, { ...known, damaged: true });
+        r.snapshotsDamaged++;
+      }
+      continue;
+    }
     try {
       const rec = await repo.readSnapshotObject(id);
       await repo.index.putSnapshot(id, { ...rec, generation: await repo.index.nextGeneration(), damaged: false } satisfies SnapshotRow);

@@ -128,7 +128,11 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
     } finally {
       job.fh = null;
     }
-    if (job.failed) return;
+    if (job.failed) {
+      // Never leave a file that looks restored but holds zeros where data failed.
+      if (fh || job.opening) await unlink(job.path).catch(() => undefined);
+      return;
+    }
     for (const p of await applyMetadata(job.path, job.node, meta)) report(job.path, p);
     result.restoredFiles++;
     result.restoredBytes += job.node.size;
