@@ -57,10 +57,13 @@ export async function startCairnd(t: T, o: CairndOptions = {}): Promise<Cairnd> 
     NODE_OPTIONS: '', ...o.env,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const cmd = o.asUser !== undefined ? 'setpriv' : process.execPath;
-  const argv = o.asUser !== undefined
-    ? [`--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups', process.execPath, ...args]
-    : args;
+  // Through `env -u NODE_OPTIONS`: tap's process-info hook re-adds its --import to every
+  // child's NODE_OPTIONS, and that loader would start libuv's pool before bin/cairnd.cjs
+  // sizes it — the daemon must run as users run it.
+  const cmd = 'env';
+  const argv = ['-u', 'NODE_OPTIONS', ...(o.asUser !== undefined
+    ? ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups', process.execPath, ...args]
+    : [process.execPath, ...args])];
   const proc = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const d: Cairnd = {
     dir, stateDir, socket, tcp: '', repo, proc, stdout: '', stderr: '',
@@ -117,7 +120,7 @@ export function curlSock(d: Pick<Cairnd, 'socket'>, args: string[]): Promise<Run
 export function cairn(d: Pick<Cairnd, 'socket'> | null, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const e: Record<string, string> = { ...process.env as Record<string, string>, NODE_OPTIONS: '', ...(d ? { CAIRN_SOCKET: d.socket } : {}), ...env };
-    execFile(process.execPath, [CAIRN, ...args], { env: e, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile('env', ['-u', 'NODE_OPTIONS', process.execPath, CAIRN, ...args], { env: e, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
