@@ -11,7 +11,7 @@ import { logger } from '../log.js';
 import type { Storage } from '../storage/index.js';
 import { crashPoint } from '../storage/index.js';
 import { hmacId, packKey, sealSnapshot, openSnapshot, type Subkeys, type RepoConfig } from '../crypto/index.js';
-import { packName } from '../pack/index.js';
+import { packName, readTrailer } from '../pack/index.js';
 import { openChunkIndex, type ChunkIndex, type ChunkLoc, type PackRow } from '../chunk-index/index.js';
 import type { WorkerPool, OpenItem } from '../workers/index.js';
 import type { ChunkerParams } from '../chunking/index.js';
@@ -163,6 +163,40 @@ export class Repository {
       i = j;
     }
     return out;
+  }
+
+  /**
+   * check --read-data for one pack, reading it once: its SHA-256 against its name, its
+   * trailer authenticated, every unit authenticated and decoded and every chunk, tree and
+   * group member re-hashed against its id (in a worker). Returns the problems found.
+   */
+  async verifyPackData(name: string): Promise<{ bytes: number; errors: string[] }> {
+    const bytes = await this.storage.get(name);
+    const mem = {
+      stat: async () => ({ size: bytes.length }),
+      getRange: async (_n: string, off: number, len: number) => {
+        if (off < 0 || off + len > bytes.length) throw new CairnError('internal-error', 'short read', { object: name });
+        return bytes.subarray(off, off + len);
+      },
+    };
+    const t = await readTrailer(mem, name, this.keys.enc);
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes.buffer as ArrayBuffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const zero = new Uint8Array(32);
+    const res = await this.pool.open({
+      buf: whole,
+      items: t.entries.map((en) => ({ off: en.offset, len: en.storedLen, unit: en.unit, kind: en.kind, codec: en.codec, rawLen: en.rawLen, id: en.kind === 1 ? zero : en.id! })),
+      packKey: t.packKey, salt: t.salt,
+      verify: { idKey: this.keys.id, members: t.entries.map((en) => (en.members ?? []).map((m) => [m[1], m[2], m[0]] as [number, number, Uint8Array])) },
+      digest: true, discard: true,
+    });
+    const errors: string[] = [];
+    const hex = name.slice(name.lastIndexOf('/') + 1);
+    if (!res.sha256 || Buffer.from(res.sha256).toString('hex') !== hex) errors.push('pack contents do not match its name (SHA-256)');
+    res.parts.forEach((p, i) => {
+      if ('error' in p) errors.push(`unit ${t.entries[i]!.unit}: ${p.error}`);
+    });
+    return { bytes: t.size, errors };
   }
 
   /** The plaintext of one chunk (or group member, or tree), authenticated. */

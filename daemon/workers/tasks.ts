@@ -105,10 +105,15 @@ export interface OpenTask {
   salt: Uint8Array;
   /** Re-HMAC each data chunk (kind 0) and tree against its id; and each member listed. */
   verify: { idKey: Uint8Array; members?: Array<Array<[number, number, Uint8Array]>> } | null;
+  /** Also hash the whole buffer (SHA-256): check --read-data passes the whole pack. */
+  digest?: boolean;
+  /** Decoded bytes are not wanted back (verification only). */
+  discard?: boolean;
 }
 export interface OpenResult {
-  plain: ArrayBuffer;     // decoded units back to back
+  plain: ArrayBuffer;     // decoded units back to back (empty when discarded)
   parts: Array<{ off: number; len: number } | { error: string }>;
+  sha256?: Uint8Array;
 }
 
 /** Run the metadata scan, streaming batches to `port` (see walk/). */

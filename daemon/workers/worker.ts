@@ -4,6 +4,7 @@
 // Must not throw for per-item problems that the caller handles as data (OpenResult.parts).
 
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { compress } from 'zstd-napi';
 import { chunkerFor, type ChunkerParams } from '../chunking/index.js';
@@ -219,9 +220,11 @@ function open(t: OpenTask): OpenResult {
           }
         }
       }
-      parts.push({ off: total, len: plain.length });
-      plains.push(plain);
-      total += plain.length;
+      parts.push({ off: total, len: t.discard ? 0 : plain.length });
+      if (!t.discard) {
+        plains.push(plain);
+        total += plain.length;
+      }
     } catch (e) {
       parts.push({ error: e instanceof Error ? e.message : String(e) });
     }
@@ -232,7 +235,8 @@ function open(t: OpenTask): OpenResult {
     plain.set(p, o);
     o += p.length;
   }
-  return transfer<OpenResult>({ plain: plain.buffer, parts }, [plain.buffer, t.buf]);
+  const sha256 = t.digest ? createHash('sha256').update(data).digest() : undefined;
+  return transfer<OpenResult>({ plain: plain.buffer, parts, ...(sha256 ? { sha256 } : {}) }, [plain.buffer]);
 }
 
 function scan(t: ScanTask): null {
