@@ -10,11 +10,10 @@
 
 import { logger } from '../log.js';
 import { readTrailer } from '../pack/index.js';
-import type { Repository, SnapshotRow } from '../repository/index.js';
+import { chunkRowsOf, type Repository, type SnapshotRow } from '../repository/index.js';
 
 import { decodeTree, NodeType } from '../snapshot/index.js';
 import { loadTreeBytes } from '../snapshot/index.js';
-import type { ChunkLocInput } from '../chunk-index/index.js';
 
 const log = logger('reconcile');
 
@@ -31,14 +30,7 @@ export interface ReconcileReport {
 /** Adds one pack from its authenticated trailer. */
 export async function indexPackFromTrailer(repo: Repository, name: string): Promise<number> {
   const t = await readTrailer(repo.storage, name, repo.keys.enc);
-  const rows: Array<[Buffer, ChunkLocInput]> = [];
-  for (const e of t.entries) {
-    if (e.kind === 1) {
-      for (const [id, off, len] of e.members ?? []) rows.push([id, { offset: e.offset, storedLen: e.storedLen, rawLen: e.rawLen, unit: e.unit, memberOffset: off, memberLen: len, kind: 1, codec: e.codec, flags: 0 }]);
-    } else if (e.id) {
-      rows.push([e.id, { offset: e.offset, storedLen: e.storedLen, rawLen: e.rawLen, unit: e.unit, memberOffset: 0, memberLen: e.rawLen, kind: e.kind, codec: e.codec, flags: 0 }]);
-    }
-  }
+  const rows = chunkRowsOf(t.entries);
   const hex = name.slice(name.lastIndexOf('/') + 1);
   return repo.index.addPack({
     id: Buffer.from(hex, 'hex'), kind: t.kind === 'tree' ? 1 : 0, size: t.size, units: t.entries.length,

@@ -6,6 +6,7 @@
 export { Repository } from './repository.js';
 export type { UnitRef } from './repository.js';
 export { Session } from './session.js';
+export { chunkRowsOf } from './packer.js';
 export type { SessionStats } from './session.js';
 export { Registry } from './registry.js';
 export type { RepoEntry, AddOptions, Prepare } from './registry.js';

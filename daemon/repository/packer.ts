@@ -6,7 +6,7 @@
 
 import { CairnError } from '../errors.js';
 import { crashPoint } from '../storage/index.js';
-import { PackWriter } from '../pack/index.js';
+import { PackWriter, type PackEntry } from '../pack/index.js';
 import type { ChunkLocInput } from '../chunk-index/index.js';
 import type { Repository } from './repository.js';
 
@@ -34,6 +34,20 @@ interface OpenPack {
 }
 
 const ZERO_ID = Buffer.alloc(32);
+
+/** The index rows a pack's units give: one per data chunk or tree, one per group member. */
+export function chunkRowsOf(entries: readonly PackEntry[]): Array<[Buffer, ChunkLocInput]> {
+  const rows: Array<[Buffer, ChunkLocInput]> = [];
+  for (const e of entries) {
+    const base = { offset: e.offset, storedLen: e.storedLen, rawLen: e.rawLen, unit: e.unit, codec: e.codec, flags: 0 };
+    if (e.kind === 1) {
+      for (const [id, off, len] of e.members ?? []) rows.push([id, { ...base, memberOffset: off, memberLen: len, kind: 1 }]);
+    } else if (e.id) {
+      rows.push([e.id, { ...base, memberOffset: 0, memberLen: e.rawLen, kind: e.kind }]);
+    }
+  }
+  return rows;
+}
 
 export class Packer {
   private current: OpenPack | null = null;
@@ -133,24 +147,13 @@ export class Packer {
       }
       const done = await p.writer.finish();
       crashPoint('pack-committed');
-      const rows: Array<[Buffer, ChunkLocInput]> = [];
-      const indexed: IndexedUnit[] = [];
-      for (const e of done.entries) {
-        if (e.kind === 1) {
-          for (const [mid, moff, mlen] of e.members ?? []) {
-            rows.push([mid, { offset: e.offset, storedLen: e.storedLen, rawLen: e.rawLen, unit: e.unit, memberOffset: moff, memberLen: mlen, kind: 1, codec: e.codec, flags: 0 }]);
-          }
-        } else if (e.id) {
-          rows.push([e.id, { offset: e.offset, storedLen: e.storedLen, rawLen: e.rawLen, unit: e.unit, memberOffset: 0, memberLen: e.rawLen, kind: e.kind, codec: e.codec, flags: 0 }]);
-        }
-      }
+      const rows = chunkRowsOf(done.entries);
       const packNo = await this.repo.index.addPack({
         id: done.packId, kind: this.kind === 'data' ? 0 : 1, size: done.size, units: done.entries.length,
         salt: p.writer.salt, condemned: false, generation: 0, addedAt: Date.now(),
       }, rows);
       crashPoint('pack-indexed');
-      for (const [id] of rows) indexed.push({ id, pack: packNo });
-      this.onIndexed(indexed, packNo, done.size);
+      this.onIndexed(rows.map(([id]) => ({ id, pack: packNo })), packNo, done.size);
     })();
     p.finished = run;
     this.finishing.add(run);
