@@ -9,6 +9,7 @@ import { open, constants, type FileHandle } from 'node:fs/promises';
 import { seekData, seekHole } from '../../native/index.js';
 import { throwIfAborted } from '../errors.js';
 import type { Repository, Session } from '../repository/index.js';
+import { uninitialised } from '../workers/index.js';
 import { Limiter } from './limiter.js';
 
 export const SEGMENT = 8 << 20;
@@ -139,7 +140,7 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
       const final = short || pos >= size;
       next = final ? null : readNext(pos);
       const len = tail.length + seg.n;
-      const ab = new ArrayBuffer(len);
+      const ab = uninitialised(len);
       const view = new Uint8Array(ab);
       view.set(tail, 0);
       view.set(seg.buf.subarray(0, seg.n), tail.length);

@@ -9,6 +9,7 @@ import { crashPoint } from '../storage/index.js';
 import { PackWriter, type PackEntry } from '../pack/index.js';
 import type { ChunkLocInput } from '../chunk-index/index.js';
 import type { Repository } from './repository.js';
+import { uninitialised } from '../workers/index.js';
 
 export interface UnitSpec {
   bytes: Uint8Array;
@@ -100,7 +101,7 @@ export class Packer {
       ab = owned;
       items = units.map((u, k) => ({ off: u.bytes.byteOffset, len: u.bytes.length, unit: indices[k]!, kind: u.kind, id: u.kind === 1 ? ZERO_ID : u.id }));
     } else {
-      ab = new ArrayBuffer(units.reduce((n, u) => n + u.bytes.length, 0));
+      ab = uninitialised(units.reduce((n, u) => n + u.bytes.length, 0));
       const view = new Uint8Array(ab);
       let off = 0;
       items = units.map((u, k) => {

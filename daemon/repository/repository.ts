@@ -13,7 +13,7 @@ import { crashPoint } from '../storage/index.js';
 import { hmacId, packKey, sealSnapshot, openSnapshot, type Subkeys, type RepoConfig } from '../crypto/index.js';
 import { packName, readTrailer } from '../pack/index.js';
 import { openChunkIndex, type ChunkIndex, type ChunkLoc, type PackRow } from '../chunk-index/index.js';
-import type { WorkerPool, OpenItem } from '../workers/index.js';
+import { transferable, type WorkerPool, type OpenItem } from '../workers/index.js';
 import type { ChunkerParams } from '../chunking/index.js';
 import { encodeRecord, decodeRecord, type SnapshotRecord, type SnapshotRow } from './records.js';
 
@@ -138,8 +138,7 @@ export class Repository {
         }
         throw e;
       }
-      const ab = new ArrayBuffer(bytes.length);
-      new Uint8Array(ab).set(bytes);
+      const ab = transferable(bytes);
       const items: OpenItem[] = [];
       for (let k = i; k < j; k++) {
         const u = units[k]!;
@@ -180,8 +179,7 @@ export class Repository {
       },
     };
     const t = await readTrailer(mem, name, this.keys.enc);
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? bytes.buffer as ArrayBuffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const whole = transferable(bytes);
     const zero = new Uint8Array(32);
     const res = await this.pool.open({
       buf: whole,

@@ -15,6 +15,7 @@ import { CairnError, CancelledError, throwIfAborted } from '../errors.js';
 import type { Repository, UnitRef } from '../repository/index.js';
 import { iterDir, lookupPath, NodeType, type TreeNode } from '../snapshot/index.js';
 import { applyMetadata, metaOf } from './metadata.js';
+import { uninitialised } from '../workers/index.js';
 import { createFile, writeSparse } from './disk-writer.js';
 
 export type Overwrite = 'never' | 'if-newer' | 'always';
@@ -293,7 +294,7 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
     if (cur.length > 0) batches.push(cur);
     await Promise.all(batches.map(async (batch) => {
       const total = batch.reduce((n, w) => n + w.pc.len, 0);
-      const ab = new ArrayBuffer(total);
+      const ab = uninitialised(total);
       const view = new Uint8Array(ab);
       let off = 0;
       const files = batch.map(({ pc, plain }) => {

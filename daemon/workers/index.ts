@@ -2,7 +2,7 @@
 // chunking + ids (`chunkIds`), ids of small contents (`idBatch`), compress + seal (`seal`),
 // authenticate + decode (`open`), and the synchronous metadata scan (`scan`, on threads of
 // its own). Called by repository/ and the engines; buffers are transferred, never copied.
-export { WorkerPool } from './pool.js';
+export { WorkerPool, transferable, uninitialised } from './pool.js';
 export type { PoolOptions } from './pool.js';
 export { applyMetaSync } from './apply-meta.js';
 export type { EntryMeta } from './apply-meta.js';

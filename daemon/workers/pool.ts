@@ -80,3 +80,19 @@ export class WorkerPool {
     await Promise.all([this.cpu.destroy(), this.scans.destroy(), this.io.destroy()]);
   }
 }
+
+/**
+ * An ArrayBuffer holding exactly `bytes`, to transfer to a worker: the buffer itself when
+ * `bytes` spans all of it (Buffers of 4 KiB or more own theirs), else an uninitialised copy.
+ */
+export function transferable(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  copy.set(bytes);
+  return copy.buffer as ArrayBuffer;
+}
+
+/** An uninitialised ArrayBuffer of `n` bytes (no zero-fill: every byte will be written). */
+export function uninitialised(n: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(n).buffer as ArrayBuffer;
+}
