@@ -107,8 +107,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
   const sources = normaliseSources(o.sources);
   if (sources.length === 0) throw new CairnError('invalid_params', 'nothing to back up', { source: { code: 'missing_argument', message: 'no source' } });
   const excludes = o.excludes ?? [];
-  const matcherCheck = compileExcludes(excludes); // invalid patterns fail before anything is written
-  void matcherCheck;
+  compileExcludes(excludes); // invalid patterns fail before anything is written
   const host = o.host ?? hostname();
   const user = o.user ?? userInfo().username;
   const { h64Raw } = await xxhash();
@@ -186,9 +185,6 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
     try {
       if (signal.aborted) throw new CancelledError();
       progress.currentFile = n.path;
-      let ids: Buffer[];
-      let size: number;
-      let stable: boolean;
       let r: { ids: Buffer[]; size: number; stable: boolean } | null = null;
       if (isSmall) {
         try {
@@ -203,9 +199,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
         }
       }
       if (!r) r = await readLarge({ repo, session, budget, signal, onBytes: bytesDone }, n.path);
-      ids = r.ids;
-      size = r.size;
-      stable = r.stable;
+      const { ids, size, stable } = r;
       node.content = ids;
       node.size = size;
       stats.bytes += size;
@@ -221,10 +215,11 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
     } catch (e) {
       if (signal.aborted) throw e instanceof CancelledError ? e : new CancelledError();
       if (e instanceof CairnError && e.code !== 'not-found') throw e; // repository trouble is fatal
-      const message = (e as NodeJS.ErrnoException).code
-        ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message.replace(/^[A-Z]+: /, '').replace(/, open '.*'$|, read$/, '')}`
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === undefined && !(e instanceof CairnError)) throw e; // a bug, not the file
+      const message = code
+        ? `${code}: ${(e as Error).message.replace(/^[A-Z]+: /, '').replace(/, open '.*'$|, read$/, '')}`
         : (e as Error).message;
-      if ((e as NodeJS.ErrnoException).code === undefined && !(e instanceof CairnError)) throw e;
       if (e instanceof SmallReadError && e.code === 'ENOENT') {
         // vanished between the scan and the read: not part of this snapshot
         errors.push({ path: n.path, message: 'ENOENT: vanished during the backup' });

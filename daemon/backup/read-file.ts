@@ -1,7 +1,7 @@
-// daemon/backup/read-file.ts — reading one regular file for a backup. Small files are read
-// whole (one read); big ones stream in 8 MiB segments: read (the next one prefetched) →
+// daemon/backup/read-file.ts — reading one big file for a backup (small ones are read in IO
+// threads, see small-files.ts): 8 MiB segments: read (the next one prefetched) →
 // chunk + ids in a worker (the tail after the last cut is carried into the next segment) →
-// store the new chunks (sealing overlaps the next segment's chunking, up to 3 in flight).
+// store the new chunks (sealing overlaps the next segment's chunking, up to 2 in flight).
 // Holes of sparse files are found with SEEK_DATA/SEEK_HOLE and fed as zeros, never read.
 // fstat before and after tells whether the file was stable (for the files cache).
 
@@ -59,21 +59,6 @@ async function readFully(fh: FileHandle, into: Uint8Array, at: number, len: numb
     done += bytesRead;
   }
   return done;
-}
-
-/** Reads a small file whole. Returns null content when it grew past `limit`. */
-export async function readSmall(path: Buffer, limit: number): Promise<{ bytes: Buffer; stable: boolean; before: Stamp }> {
-  const fh = await openForRead(path);
-  try {
-    const before = stampOf(await fh.stat({ bigint: true }));
-    const size = Number(before.size);
-    const bytes = Buffer.allocUnsafe(Math.min(size, limit));
-    const n = await readFully(fh, bytes, 0, bytes.length, 0);
-    const after = stampOf(await fh.stat({ bigint: true }));
-    return { bytes: bytes.subarray(0, n), stable: n === size && sameStamp(before, after), before };
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Data ranges [start, end) of a file that may be sparse; one range when not. */

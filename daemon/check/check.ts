@@ -37,7 +37,6 @@ type CheckRepo = Pick<Repository, 'storage' | 'index' | 'keys' | 'readChunk' | '
 
 export async function check(repo: CheckRepo, o: CheckOptions): Promise<CheckResult> {
   const res: CheckResult = { status: 'success', checkedPacks: 0, checkedSnapshots: 0, readBytes: 0, errors: [], notes: [] };
-  const damagedChunks = new Set<string>();
   const err = (object: string, message: string): CheckError => {
     const e = { object, message, snapshots: [], files: [] };
     res.errors.push(e);
@@ -209,7 +208,6 @@ export async function check(repo: CheckRepo, o: CheckOptions): Promise<CheckResu
             if (ce) {
               if (!ce.snapshots.includes(snap)) ce.snapshots.push(snap);
               if (ce.files.length < 1000) ce.files.push({ snapshot: snap, path: p });
-              damagedChunks.add(c.toString('hex'));
             }
             break;
           }

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type {
-  ChunkIdsTask, ChunkIdsResult, IdBatchTask, IdBatchResult, ReadSmallTask, ReadSmallResult, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
+  ChunkIdsTask, ChunkIdsResult, ReadSmallTask, ReadSmallResult, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
   OpenTask, OpenResult, ScanTask,
 } from './tasks.js';
 
@@ -42,10 +42,6 @@ export class WorkerPool {
 
   chunkIds(t: Omit2<ChunkIdsTask, 'task'>): Promise<ChunkIdsResult> {
     return this.cpu.run({ task: 'chunkIds', ...t }, { transferList: [t.buf] });
-  }
-
-  idBatch(t: Omit2<IdBatchTask, 'task'>): Promise<IdBatchResult> {
-    return this.cpu.run({ task: 'idBatch', ...t }, { transferList: [t.buf] });
   }
 
   readSmall(t: Omit2<ReadSmallTask, 'task'>): Promise<ReadSmallResult> {

@@ -23,18 +23,6 @@ export interface ChunkIdsResult {
   ids: Uint8Array;        // 32 bytes per cut
 }
 
-/** Ids of whole small contents packed back to back in one buffer. */
-export interface IdBatchTask {
-  task: 'idBatch';
-  buf: ArrayBuffer;
-  lens: Uint32Array;
-  idKey: Uint8Array;
-}
-export interface IdBatchResult {
-  buf: ArrayBuffer;
-  ids: Uint8Array;        // 32 bytes per content
-}
-
 /** Read small files whole (synchronous calls in an IO thread) and compute their ids. */
 export interface ReadSmallTask {
   task: 'readSmall';
@@ -127,4 +115,4 @@ export interface ScanTask {
   control: SharedArrayBuffer;
 }
 
-export type Task = ChunkIdsTask | IdBatchTask | ReadSmallTask | WriteFilesTask | SealTask | OpenTask | ScanTask;
+export type Task = ChunkIdsTask | ReadSmallTask | WriteFilesTask | SealTask | OpenTask | ScanTask;

@@ -12,8 +12,9 @@ import { hmacId } from '../crypto/index.js';
 import { sealUnit, openUnitBytes } from '../pack/index.js';
 import { scanToPort } from '../walk/index.js';
 import { applyMetaSync } from './apply-meta.js';
+import { dataRuns } from './data-runs.js';
 import type {
-  Task, ChunkIdsTask, ChunkIdsResult, IdBatchTask, IdBatchResult, ReadSmallTask, ReadSmallResult, SmallFileRead, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
+  Task, ChunkIdsTask, ChunkIdsResult, ReadSmallTask, ReadSmallResult, SmallFileRead, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
   OpenTask, OpenResult, ScanTask,
 } from './tasks.js';
 
@@ -47,19 +48,6 @@ function chunkIds(t: ChunkIdsTask): ChunkIdsResult {
     start = end;
   }
   return transfer<ChunkIdsResult>({ buf: t.buf, cuts, ids }, [t.buf, ids.buffer as ArrayBuffer]);
-}
-
-function idBatch(t: IdBatchTask): IdBatchResult {
-  const data = new Uint8Array(t.buf);
-  const ids = new Uint8Array(t.lens.length * 32);
-  const key = Buffer.from(t.idKey);
-  let off = 0;
-  for (let i = 0; i < t.lens.length; i++) {
-    const len = t.lens[i]!;
-    ids.set(hmacId(key, data.subarray(off, off + len)), i * 32);
-    off += len;
-  }
-  return transfer<IdBatchResult>({ buf: t.buf, ids }, [t.buf, ids.buffer as ArrayBuffer]);
 }
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOATIME;
@@ -122,25 +110,13 @@ function readSmall(t: ReadSmallTask): ReadSmallResult {
   return transfer<ReadSmallResult>({ buf: out.buffer, files, ids }, [out.buffer, ids.buffer as ArrayBuffer]);
 }
 
-const BLOCK = 4096;
-const ZERO_BLOCK = Buffer.alloc(BLOCK);
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
 /** Writes data at 0, leaving holes for all-zero aligned 4 KiB blocks. */
 function writeSparseSync(fd: number, data: Buffer): void {
-  let i = 0;
-  let run = -1;
-  const flush = (end: number): void => {
-    for (let off = run; run >= 0 && off < end;) off += writeSync(fd, data, off, end - off, off);
-    run = -1;
-  };
-  while (i < data.length) {
-    const end = Math.min(data.length, i + BLOCK);
-    if (end - i === BLOCK && data.subarray(i, end).equals(ZERO_BLOCK)) flush(i);
-    else if (run < 0) run = i;
-    i = end;
+  for (const [start, end] of dataRuns(data, 0)) {
+    for (let off = start; off < end;) off += writeSync(fd, data, off, end - off, off);
   }
-  flush(data.length);
 }
 
 /** Whole files of a restore: create, write, truncate to size, close, then metadata. */
@@ -252,7 +228,6 @@ function scan(t: ScanTask): null {
 export default function run(t: Task): unknown {
   switch (t.task) {
     case 'chunkIds': return chunkIds(t);
-    case 'idBatch': return idBatch(t);
     case 'readSmall': return readSmall(t);
     case 'writeFiles': return writeFiles(t);
     case 'seal': return seal(t);
