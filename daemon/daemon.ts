@@ -9,11 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { CAIRN_VERSION } from '../shared/version.js';
 import { defaultRepositoryPath } from '../shared/paths.js';
-import { Access } from './access/index.js';
+import { Access, clockFromEnv } from './access/index.js';
 import { createApi, jobHandlers, metaHandlers, repositoryHandlers, snapshotHandlers } from './api/index.js';
-import type { Config } from './config/index.js';
+import { browseHandlers } from './api/index.js';
+import { eventHandlers, registryHandlers, trashHandlers } from './api/index.js';
+import { keyHandlers, signedUrlHandlers } from './api/index.js';
+import { downloadHandlers, fileHandlers } from './api/index.js';
+import { hostOf, isLoopbackHost, type Config } from './config/index.js';
 import { CairnError } from './errors.js';
-import { EventBus } from './events.js';
+import { EventBus, deriveSnapshotEvents } from './events.js';
 import { JobManager, jobsDir } from './jobs/index.js';
 import { logger } from './log.js';
 import { reconcile, rebuildIndex } from './reconcile/index.js';
@@ -90,6 +94,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   await initTrees();
   const pool = new WorkerPool();
   const events = new EventBus();
+  deriveSnapshotEvents(events);
   let registry: Registry;
   try {
     registry = await Registry.load(config.state_dir, pool, async (repo, rebuild) => {
@@ -109,7 +114,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     historyLimit: config.jobs.history_limit,
     logLines: config.jobs.log_lines,
   });
-  const access = await Access.open({ stateDir: config.state_dir });
+  const access = await Access.open({
+    stateDir: config.state_dir, clock: clockFromEnv(env), rateLimits: config.rate_limits, noAuth: config.no_auth,
+    restoreRoot: config.restore_root,
+    repositoryId: (name) => {
+      try {
+        return registry.get(name).id;
+      } catch {
+        return null;
+      }
+    },
+  });
   const defaultId = (): string | null => {
     try {
       return registry.get().id;
@@ -124,6 +139,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       ...jobHandlers(jobs),
       ...repositoryHandlers({ registry }),
       ...snapshotHandlers({ registry, restoreRoot: config.restore_root }),
+      ...browseHandlers({ registry }),
+      ...registryHandlers({ registry, jobs }),
+      ...trashHandlers({ registry, events }),
+      ...eventHandlers({ events, jobs }),
+      ...keyHandlers(access),
+      ...signedUrlHandlers({ registry, access }),
+      ...fileHandlers({ registry }),
+      ...downloadHandlers({ registry }),
     },
   });
   let listening;
@@ -133,9 +156,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       socket: { path: config.socket, mode: config.socket_mode, group: config.socket_group },
       tcp: config.listen,
     });
+    if (config.no_auth && listening.tcpAddress && !isLoopbackHost(hostOf(listening.tcpAddress))) {
+      await listening.close();
+      throw new CairnError('invalid_params', `--no-auth refuses the non-loopback address ${listening.tcpAddress}`);
+    }
   } catch (e) {
     await jobs.close();
     await api.app.close();
+    await access.close();
     await registry.close();
     await pool.close();
     throw e;
@@ -150,6 +178,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         await listening.close();
         await jobs.close();
         await api.app.close();
+        await access.close();
         await registry.close();
         await pool.close();
       })();

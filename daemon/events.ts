@@ -1,5 +1,6 @@
-// daemon/events.ts — the daemon's typed event bus. Jobs publish job.*, the repository
-// and engines' callers publish snapshot.*; the API turns them into Server-Sent Events
+// daemon/events.ts — the daemon's typed event bus. Jobs publish job.*; snapshot.created
+// follows from a backup job's success (deriveSnapshotEvents) or an undelete, and
+// snapshot.removed comes from the remove job; the API turns them into Server-Sent Events
 // (/api/events) and the job stream. Listeners run synchronously and must not throw
 // (a throwing listener is logged and skipped).
 import { EventEmitter } from 'node:events';
@@ -11,8 +12,10 @@ export interface CairnEvents {
   /** At most one per job per progress interval; also when a job starts running. */
   'job.progress': Job;
   'job.finished': Job;
-  'snapshot.created': { repository: string; snapshot_id: string };
-  'snapshot.removed': { repository: string; snapshot_ids: string[] };
+  /** `job_id`: the job that made the snapshot (its owner decides who sees the event). */
+  'snapshot.created': { repository: string; snapshot_id: string; job_id: string | null; reason: 'backup' | 'undelete' };
+  /** `job_id`: the remove job; `created_by[i]`: the job that made `snapshot_ids[i]`. */
+  'snapshot.removed': { repository: string; snapshot_ids: string[]; job_id: string | null; created_by: Array<string | null> };
 }
 export type CairnEventName = keyof CairnEvents;
 
@@ -46,4 +49,14 @@ export class EventBus {
   listenerCount(name: CairnEventName): number {
     return this.#emitter.listenerCount(name);
   }
+}
+
+/** Publishes snapshot.created for every backup job that ends well (its result names the
+ *  snapshot). Returns the unsubscribe function. Called once by daemon.ts. */
+export function deriveSnapshotEvents(bus: EventBus): () => void {
+  return bus.on('job.finished', (job) => {
+    if (job.kind !== 'backup' || job.status !== 'success' || job.repository === null) return;
+    const id = (job.result as { snapshot_id?: unknown } | null)?.snapshot_id;
+    if (typeof id === 'string') bus.emit('snapshot.created', { repository: job.repository, snapshot_id: id, job_id: job.id, reason: 'backup' });
+  });
 }

@@ -19,6 +19,8 @@ interface Flags {
   listen?: string;
   repo?: string;
   passphraseFile?: string;
+  /** commander's name for `--no-auth` */
+  auth?: boolean;
 }
 
 function usageError(message: string): never {
@@ -36,6 +38,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--listen <host:port|none>', 'TCP address, or "none"')
     .option('--repo <path>', 'the default repository')
     .option('--passphrase-file <file>', 'file holding the default repository\'s passphrase')
+    .option('--no-auth', 'TCP without tokens, for development (loopback addresses only)')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ outputError: () => {} });
@@ -60,6 +63,7 @@ export async function main(argv: string[]): Promise<void> {
       flags: {
         state_dir: flags.stateDir, socket: flags.socket, listen: flags.listen,
         repository: flags.repo, passphrase_file: flags.passphraseFile,
+        ...(flags.auth === false ? { no_auth: true } : {}),
       },
     });
   } catch (e) {

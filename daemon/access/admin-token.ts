@@ -1,12 +1,13 @@
-// daemon/access/admin-token.ts — the TCP admin token, `<state>/admin.token`: created once
-// (0600, 43 letters and digits, written atomically: a temporary file linked into place,
-// so two daemons never both win), then read at every start.
+// daemon/access/admin-token.ts — the TCP admin token, `<state>/admin.token` (API.md
+// "Access"; the key `local-admin`): 43 letters and digits, 0600. Created once (a temporary
+// file linked into place, so two daemons never both win), read at every start, replaced
+// atomically by a rotation, deleted with its key. Called by key-store.ts.
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { adminTokenFile } from '../../shared/paths.js';
 import { CairnError } from '../errors.js';
 import { logger } from '../log.js';
+import { createFileOnce, removeFile, writeFileAtomic } from './atomic-file.js';
 
 const log = logger('access');
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -31,7 +32,10 @@ export function tokensEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b) && presented.length === expected.length;
 }
 
-async function readToken(file: string): Promise<string | null> {
+/** The admin token of this state dir, or null when the file does not exist. A loose mode
+ *  is tightened to 0600; a malformed token is refused. */
+export async function readAdminToken(stateDir: string): Promise<string | null> {
+  const file = adminTokenFile(stateDir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -53,28 +57,23 @@ async function readToken(file: string): Promise<string | null> {
 
 /** The admin token of this state dir, created if absent. */
 export async function ensureAdminToken(stateDir: string): Promise<string> {
-  const file = adminTokenFile(stateDir);
-  const existing = await readToken(file);
+  const existing = await readAdminToken(stateDir);
   if (existing) return existing;
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = join(dirname(file), `.admin.token.tmp-${randomBytes(6).toString('hex')}`);
+  const file = adminTokenFile(stateDir);
+  if (await createFileOnce(file, generateToken() + '\n')) log.info('created the admin token', { file });
+  const token = await readAdminToken(stateDir);
+  if (!token) throw new CairnError('internal-error', `admin token file ${file} vanished`);
+  return token;
+}
+
+/** Replaces the admin token (rotation of `local-admin`); returns the new one. */
+export async function rotateAdminToken(stateDir: string): Promise<string> {
   const token = generateToken();
-  const fh = await open(tmp, 'wx', 0o600);
-  try {
-    await fh.writeFile(token + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await link(tmp, file);
-    log.info('created the admin token', { file });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  } finally {
-    await unlink(tmp);
-  }
-  const token2 = await readToken(file);
-  if (!token2) throw new CairnError('internal-error', `admin token file ${file} vanished`);
-  return token2;
+  await writeFileAtomic(adminTokenFile(stateDir), token + '\n');
+  return token;
+}
+
+/** Deletes the admin token file (deletion of `local-admin`). */
+export async function deleteAdminToken(stateDir: string): Promise<void> {
+  await removeFile(adminTokenFile(stateDir));
 }

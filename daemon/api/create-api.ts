@@ -2,7 +2,7 @@
 // listen() starts plain http servers that hand requests to `app.routing`. Every route of
 // shared/routes.ts is registered; auth runs first (onRequest, keyed by the route's
 // permission), so a route without a handler answers 401/403 like a built one and 404
-// not-found to a caller allowed to use it.
+// not-found to a caller allowed to use it. onResponse hands each answer to the audit log.
 import Fastify, {
   type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteHandlerMethod,
 } from 'fastify';
@@ -62,7 +62,7 @@ export function createApi(deps: ApiDeps): Api {
       void (reply as FastifyReply).code(r.status).headers(r.headers).send(r.body);
     },
   });
-  bindJobManager(app, deps.jobs);
+  bindJobManager(app, deps.jobs, { handlers: deps.handlers, principalOf });
   app.setValidatorCompiler(validatorCompiler);
 
   app.removeAllContentTypeParsers();
@@ -90,7 +90,14 @@ export function createApi(deps: ApiDeps): Api {
     const key = (request.routeOptions.config as RouteConfig | undefined)?.routeKey;
     // Unknown routes need a caller as authenticated as any route's: no probing without one.
     const permission: Permission = key ? routeSpec(key).permission : 'meta';
-    principals.set(request, deps.access.authorize(request.raw, permission));
+    principals.set(request, await deps.access.admit(request.raw, { permission, routeKey: key ?? null, originalUrl: request.originalUrl }));
+  });
+  // The audit log: every mutating request and every authentication failure.
+  app.addHook('onResponse', async (request, reply) => {
+    deps.access.recordAnswer(request.raw, {
+      method: request.method, routeKey: (request.routeOptions.config as RouteConfig | undefined)?.routeKey ?? null,
+      originalUrl: request.originalUrl, status: reply.statusCode, principal: principals.get(request) ?? null,
+    });
   });
 
   const built: RouteKey[] = [...ROUTE_KEYS.filter((k) => deps.handlers[k] !== undefined && k !== 'openapi'), 'openapi'];

@@ -2,7 +2,7 @@
 // may store and look up. Implemented over LMDB by open-chunk-index.ts.
 import type { ChunkLoc, ChunkLocInput } from './chunk-loc.js';
 import type {
-  FilesEntry, FilesRow, MetaValues, PackRow, SessionRow, SettableMeta, SnapshotRow, VerifyRow,
+  FilesEntry, FilesRow, MetaValues, PackRow, SessionRow, SettableMeta, SnapshotRow, TrashRow, VerifyRow,
 } from './rows.js';
 
 /** Layout version of the tables; an index of another version is refused (and rebuilt). */
@@ -22,6 +22,7 @@ export interface IndexStats {
   trees: number;
   sessions: number;
   verify: number;
+  trash: number;
 }
 
 /** Iterable with `for` and `for await`; see RowIterable. */
@@ -54,6 +55,15 @@ export interface ChunkIndex {
   getSnapshot(id: Uint8Array): SnapshotRow | undefined;
   deleteSnapshot(id: Uint8Array): Promise<boolean>;
   listSnapshots(): Rows<[Buffer, SnapshotRow]>;
+  /** Forgotten snapshots (DESIGN §3 trash/): a row per object under trash/snapshots/. */
+  putTrash(id: Uint8Array, row: TrashRow): Promise<void>;
+  getTrash(id: Uint8Array): TrashRow | undefined;
+  deleteTrash(id: Uint8Array): Promise<boolean>;
+  listTrash(): Rows<[Buffer, TrashRow]>;
+  /** In one transaction: the snapshot row goes, `row` lands in the trash. */
+  moveToTrash(id: Uint8Array, row: TrashRow): Promise<void>;
+  /** In one transaction: the trash row goes, `row` becomes the snapshot row. */
+  restoreFromTrash(id: Uint8Array, row: SnapshotRow): Promise<void>;
   getFile(dirHash: Uint8Array, name: Uint8Array): FilesRow | undefined;
   /** Writes the rows in one transaction (names too long for an LMDB key are skipped). */
   putFiles(rows: readonly FilesEntry[]): Promise<void>;

@@ -5,6 +5,7 @@
 //   packs       u32 pack number → PackRow; packIds: pack id → number; packChunks: its chunk ids
 //   snapshots   id → the repository's snapshot row        files: the files cache
 //   trees       id → decrypted tree bytes (cache)         sessions, verify, meta
+//   trash       id → a forgotten snapshot's row (its object is under trash/snapshots/)
 // openChunkIndex(path) → ChunkIndex: synchronous short reads, transactional writes, paged
 // iteration; `flushed()` before any irreversible step. Called by repository/ and reconcile/.
 export { openChunkIndex } from './open-chunk-index.js';
@@ -13,5 +14,5 @@ export type { ChunkIndex, ChunkIndexOptions, IndexStats, Rows } from './chunk-in
 export { encodeChunkLoc, decodeChunkLoc, CHUNK_LOC_SIZE } from './chunk-loc.js';
 export type { ChunkLoc, ChunkLocInput } from './chunk-loc.js';
 export type {
-  PackRow, FilesRow, FilesEntry, SessionRow, VerifyRow, SnapshotRow, MetaValues, SettableMeta,
+  PackRow, FilesRow, FilesEntry, SessionRow, VerifyRow, SnapshotRow, TrashRow, MetaValues, SettableMeta,
 } from './rows.js';

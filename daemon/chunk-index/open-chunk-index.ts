@@ -1,6 +1,6 @@
 // daemon/chunk-index/open-chunk-index.ts — the ChunkIndex over one LMDB environment with named
 // tables (DESIGN §3 "LMDB index"): chunks, packs, packIds, packChunks, snapshots, files, trees,
-// sessions, verify, meta. Lookups are synchronous and short; writes that span tables run in
+// sessions, verify, trash, meta. Lookups are synchronous and short; writes that span tables run in
 // one child transaction (rolled back whole if anything in it throws); iteration is paged
 // (row-iterable.ts). lmdb-js resolves a write when committed; `flushed()` when on disk.
 import { mkdir } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { RowIterable } from './row-iterable.js';
 import {
   loadFilesRow, storeFilesRow, storePackRow,
   type FilesEntry, type FilesRow, type MetaValues, type PackRow, type SessionRow, type SettableMeta,
-  type SnapshotRow, type StoredFilesRow, type VerifyRow,
+  type SnapshotRow, type StoredFilesRow, type TrashRow, type VerifyRow,
 } from './rows.js';
 
 const BINARY: DatabaseOptions = { keyEncoding: 'binary', encoding: 'binary' };
@@ -33,6 +33,7 @@ class LmdbChunkIndex implements ChunkIndex {
   private readonly trees: Db<Buffer>;
   private readonly sessions: Db<SessionRow>;
   private readonly verify: Db<VerifyRow>;
+  private readonly trash: Db<TrashRow>;
   private readonly meta: Db;
   private closing: Promise<void> | null = null;
 
@@ -46,6 +47,7 @@ class LmdbChunkIndex implements ChunkIndex {
     this.trees = env.openDB('trees', BINARY);
     this.sessions = env.openDB('sessions', MSGPACK);
     this.verify = env.openDB('verify', { ...MSGPACK, keyEncoding: 'binary' });
+    this.trash = env.openDB('trash', { ...MSGPACK, keyEncoding: 'binary' });
     this.meta = env.openDB('meta', MSGPACK);
   }
 
@@ -157,6 +159,38 @@ class LmdbChunkIndex implements ChunkIndex {
     return new RowIterable(this.snapshots as Db, (k, v) => [k as Buffer, v as SnapshotRow]);
   }
 
+  async putTrash(id: Uint8Array, row: TrashRow): Promise<void> {
+    await this.trash.put(idKey(id, 'snapshot'), row);
+  }
+
+  getTrash(id: Uint8Array): TrashRow | undefined {
+    return this.trash.get(idKey(id, 'snapshot'));
+  }
+
+  deleteTrash(id: Uint8Array): Promise<boolean> {
+    return this.trash.remove(idKey(id, 'snapshot'));
+  }
+
+  listTrash(): Rows<[Buffer, TrashRow]> {
+    return new RowIterable(this.trash as Db, (k, v) => [k as Buffer, v as TrashRow]);
+  }
+
+  async moveToTrash(id: Uint8Array, row: TrashRow): Promise<void> {
+    const key = idKey(id, 'snapshot');
+    await this.env.childTransaction(() => {
+      this.snapshots.remove(key);
+      this.trash.put(key, row);
+    });
+  }
+
+  async restoreFromTrash(id: Uint8Array, row: SnapshotRow): Promise<void> {
+    const key = idKey(id, 'snapshot');
+    await this.env.childTransaction(() => {
+      this.trash.remove(key);
+      this.snapshots.put(key, row);
+    });
+  }
+
   getFile(dirHash: Uint8Array, name: Uint8Array): FilesRow | undefined {
     const key = filesKey(dirHash, name);
     const stored = key && this.files.get(key);
@@ -244,7 +278,7 @@ class LmdbChunkIndex implements ChunkIndex {
     return {
       chunks: count(this.chunks as Db), packs: count(this.packs as Db), snapshots: count(this.snapshots as Db),
       files: count(this.files as Db), trees: count(this.trees as Db), sessions: count(this.sessions as Db),
-      verify: count(this.verify as Db),
+      verify: count(this.verify as Db), trash: count(this.trash as Db),
     };
   }
 

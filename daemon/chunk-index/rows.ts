@@ -59,6 +59,9 @@ export interface VerifyRow {
 /** `snapshots` row: opaque to the index; the repository defines its fields. */
 export type SnapshotRow = Record<string, unknown>;
 
+/** `trash` row (key: the snapshot id): a forgotten snapshot's row; opaque to the index. */
+export type TrashRow = Record<string, unknown>;
+
 /** `meta` values. */
 export interface MetaValues {
   /** Bumped by nextGeneration() and condemnPacks(). */

@@ -8,6 +8,8 @@ export const DEFAULTS = {
   socket_mode: 0o600,
   /** Group owning the Unix socket (name or gid); null = the daemon's own group. */
   socket_group: null as string | number | null,
+  /** `--no-auth`: TCP requests without a token act as admin; loopback addresses only. */
+  no_auth: false,
   /** A file holding the default repository's passphrase; null = `<state>/passphrase`. */
   passphrase_file: null as string | null,
   http: {

@@ -7,4 +7,5 @@ export { DEFAULTS, RESTORE_ROOT_NAME, PASSPHRASE_NAME } from './defaults.js';
 export { loadConfig, parseListen, CONFIG_ENV } from './load-config.js';
 export type { ConfigFlags, LoadConfigOptions } from './load-config.js';
 export { ConfigInput } from './schema.js';
+export { isLoopbackHost, hostOf } from './loopback.js';
 export type { Config, ConfigInputJson, ListenAddress } from './schema.js';

@@ -9,6 +9,7 @@ import {
   defaultConfigFile, defaultRepositoryPath, defaultSocketPath, defaultStateDir, type Env,
 } from '../../shared/paths.js';
 import { DEFAULTS, PASSPHRASE_NAME, RESTORE_ROOT_NAME } from './defaults.js';
+import { isLoopbackHost } from './loopback.js';
 import { ConfigInput, type Config, type ConfigInputJson, type ListenAddress } from './schema.js';
 
 /** Command-line flags of cairnd that set config keys. */
@@ -19,6 +20,8 @@ export interface ConfigFlags {
   listen?: string;
   repository?: string;
   passphrase_file?: string;
+  /** `--no-auth` */
+  no_auth?: boolean;
 }
 
 export interface LoadConfigOptions {
@@ -165,6 +168,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     socket_mode: parseMode(m.socket_mode ?? DEFAULTS.socket_mode),
     socket_group: m.socket_group ?? DEFAULTS.socket_group,
     listen: parseListen(m.listen === undefined ? DEFAULTS.listen : m.listen),
+    no_auth: m.no_auth ?? DEFAULTS.no_auth,
     repository: m.repository ?? defaultRepositoryPath(env),
     passphrase_file: m.passphrase_file ?? join(stateDir, PASSPHRASE_NAME),
     restore_root: m.restore_root ?? join(stateDir, RESTORE_ROOT_NAME),
@@ -174,5 +178,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     rate_limits: { ...DEFAULTS.rate_limits, ...m.rate_limits },
     source: raw === undefined ? null : file,
   };
+  if (config.no_auth && config.listen && !isLoopbackHost(config.listen.host)) {
+    throw fail('no_auth', `--no-auth refuses the non-loopback listen address ${config.listen.host}: use 127.0.0.1 or ::1`);
+  }
   return deepFreeze(config);
 }

@@ -15,6 +15,7 @@ export const ConfigInput = Type.Object({
   ])),
   socket_group: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })])),
   listen: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1, description: 'HOST:PORT or "none"' })])),
+  no_auth: Type.Optional(Type.Boolean({ description: 'TCP without tokens (development; loopback only)' })),
   repository: Type.Optional(Type.String({ minLength: 1, description: 'the default repository\'s path' })),
   passphrase_file: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1 })])),
   restore_root: Type.Optional(Type.String({ minLength: 1 })),
@@ -56,6 +57,8 @@ export interface Config {
   readonly socket_group: string | number | null;
   /** null = no TCP listener. */
   readonly listen: Readonly<ListenAddress> | null;
+  /** TCP requests without a token act as admin; refused unless `listen` is loopback. */
+  readonly no_auth: boolean;
   readonly repository: string;
   readonly passphrase_file: string;
   readonly restore_root: string;

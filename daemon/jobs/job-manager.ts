@@ -1,24 +1,26 @@
 // daemon/jobs/job-manager.ts — the job state machine: pending → running → success |
 // failed | canceled. Runs each job's `run(ctx)` when admission allows, turns its progress
 // into throttled updates and its outcome into state, persists through JobStore and
-// publishes job.* events. The clock is injected.
+// publishes job.* events. Each job keeps its owner (the API key that started it) and its
+// replay (how to start it again). The clock is injected.
 import { randomUUID } from 'node:crypto';
-import type { Job, JobKind, JobLogEntry, JobLogLevel, JobStatus, JobStreamEvent } from '../../shared/schemas/index.js';
+import { LOG_MESSAGE_MAX, type Job, type JobKind, type JobLogEntry, type JobLogLevel, type JobStatus, type JobStreamEvent } from '../../shared/schemas/index.js';
 import { CairnError, CancelledError, isCairnError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { logger } from '../log.js';
 import { admit, backupKey, DEFAULT_LIMITS, type Slot } from './admission.js';
 import { systemClock, type Clock } from './clock.js';
 import { JobStore } from './job-store.js';
-import { asJson, isEnded, STOPPED_MESSAGE } from './states.js';
+import { asJson, isEnded, matches, STOPPED_MESSAGE } from './states.js';
 import { ProgressThrottle } from './throttle.js';
 import { emptyProgress, finalProgress, nextProgress, type JobProgressUpdate } from './progress.js';
-import type { JobListener, JobManagerOptions, JobQuery, JobRun, JobSpec, JobContext } from './types.js';
+import type { JobListener, JobManagerOptions, JobQuery, JobReplay, JobRun, JobSpec, JobContext } from './types.js';
 
 const log = logger('jobs');
 
 interface Entry {
   job: Job;
+  replay: JobReplay | null;
   slot: Slot;
   run: JobRun | null;
   controller: AbortController | null;
@@ -54,15 +56,16 @@ export class JobManager {
   /** Loads stored jobs; one found pending or running failed with the daemon: it is marked so. */
   static async open(opts: JobManagerOptions): Promise<JobManager> {
     const m = new JobManager(opts);
-    const stored = (await m.#store.load()).sort((a, b) => a.created_at.localeCompare(b.created_at));
-    for (const job of stored) {
+    const stored = (await m.#store.load()).sort((a, b) => a.job.created_at.localeCompare(b.job.created_at));
+    for (const { job, replay } of stored) {
+      const e = m.#entry(job, null, false, replay);
       if (!isEnded(job.status)) {
         job.status = 'failed';
         job.error = { code: 'internal-error', message: STOPPED_MESSAGE, params: {} };
         job.ended_at = m.#iso();
-        void m.#store.save(job);
+        m.#save(e);
       }
-      m.#entries.set(job.id, m.#entry(job, null, false));
+      m.#entries.set(job.id, e);
     }
     m.#trimHistory();
     await m.#store.flush();
@@ -73,9 +76,9 @@ export class JobManager {
     return new Date(this.#clock.now()).toISOString();
   }
 
-  #entry(job: Job, key: string | null, exclusive: boolean): Entry {
+  #entry(job: Job, key: string | null, exclusive: boolean, replay: JobReplay | null): Entry {
     return {
-      job, slot: { id: job.id, kind: job.kind, repository: job.repository, key, exclusive },
+      job, replay, slot: { id: job.id, kind: job.kind, repository: job.repository, key, exclusive },
       run: null, controller: null, startedMs: 0, throttle: null, logCount: 0,
       waiters: new Set(), listeners: new Set(), settled: null,
     };
@@ -93,13 +96,13 @@ export class JobManager {
     const job: Job = {
       id: randomUUID(), kind: spec.kind, status: 'pending', repository: spec.repository, progress: emptyProgress(),
       params: spec.params, result: null, error: null, trigger: spec.trigger ?? 'api',
-      schedule_id: spec.scheduleId ?? null, created_at: this.#iso(), started_at: null, ended_at: null,
+      schedule_id: spec.scheduleId ?? null, owner: spec.owner ?? null, created_at: this.#iso(), started_at: null, ended_at: null,
     };
     const key = spec.key !== undefined ? spec.key : spec.kind === 'backup' ? backupKey(spec.params) : null;
-    const e = this.#entry(job, key, spec.exclusive ?? false);
+    const e = this.#entry(job, key, spec.exclusive ?? false, spec.replay ?? null);
     e.run = run;
     this.#entries.set(job.id, e);
-    void this.#store.save(job);
+    this.#save(e);
     this.#events?.emit('job.created', structuredClone(job));
     this.#schedule();
     return structuredClone(e.job);
@@ -110,17 +113,21 @@ export class JobManager {
     return structuredClone(this.#need(id).job);
   }
 
+  /** How to start the job again (see JobSpec.replay), or null. */
+  replayOf(id: string): JobReplay | null {
+    return structuredClone(this.#need(id).replay);
+  }
+
   /** Newest first. */
   list(q: JobQuery = {}): { total: number; items: Job[] } {
-    const all = [...this.#entries.values()].map((e) => e.job).reverse()
-      .filter((j) => (!q.status || j.status === q.status) && (!q.kind || j.kind === q.kind));
+    const all = [...this.#entries.values()].map((e) => e.job).reverse().filter((j) => matches(j, q));
     const offset = q.offset ?? 0;
     return { total: all.length, items: all.slice(offset, offset + (q.limit ?? 50)).map((j) => structuredClone(j)) };
   }
 
   /** Finished jobs, most recently ended first. */
-  history(q: { limit?: number; offset?: number } = {}): { total: number; items: Job[] } {
-    const all = [...this.#entries.values()].map((e) => e.job).filter((j) => isEnded(j.status))
+  history(q: JobQuery = {}): { total: number; items: Job[] } {
+    const all = [...this.#entries.values()].map((e) => e.job).filter((j) => isEnded(j.status) && matches(j, q))
       .sort((a, b) => (b.ended_at ?? '').localeCompare(a.ended_at ?? ''));
     const offset = q.offset ?? 0;
     return { total: all.length, items: all.slice(offset, offset + (q.limit ?? 50)).map((j) => structuredClone(j)) };
@@ -224,7 +231,7 @@ export class JobManager {
       this.#applyProgress(e, update);
       this.#publishProgress(e);
     });
-    void this.#store.save(e.job);
+    this.#save(e);
     this.#publishProgress(e);
     const ctx: JobContext = {
       jobId: e.job.id,
@@ -265,9 +272,10 @@ export class JobManager {
   #log(e: Entry, level: JobLogLevel, message: string): void {
     if (isEnded(e.job.status) || e.logCount > this.#logLines) return;
     e.logCount++;
+    const text = message.length > LOG_MESSAGE_MAX ? `${message.slice(0, LOG_MESSAGE_MAX - 1)}…` : message;
     const entry: JobLogEntry = e.logCount > this.#logLines
       ? { ts: this.#iso(), level: 'warn', message: `log truncated after ${this.#logLines} lines` }
-      : { ts: this.#iso(), level, message };
+      : { ts: this.#iso(), level, message: text };
     void this.#store.appendLog(e.job.id, entry);
     this.#emit(e, { event: 'log', data: entry });
   }
@@ -282,13 +290,17 @@ export class JobManager {
     if (status === 'success') e.job.progress = finalProgress(e.job.progress);
     e.run = null;
     e.controller = null;
-    void this.#store.save(e.job);
+    this.#save(e);
     for (const w of [...e.waiters]) w();
     this.#emit(e, { event: 'end', data: structuredClone(e.job) });
     e.listeners.clear();
     this.#events?.emit('job.finished', structuredClone(e.job));
     this.#trimHistory();
     this.#schedule();
+  }
+
+  #save(e: Entry): void {
+    void this.#store.save(e.job, e.replay);
   }
 
   #trimHistory(): void {

@@ -1,15 +1,21 @@
-// daemon/jobs/job-store.ts — jobs on disk under `<state>/jobs/`: `<id>.json` (the job,
-// rewritten atomically at each state change) and `<id>.log` (JSON lines, appended,
-// bounded). Writes for one job are applied in order; a failed write is logged, never
-// thrown at the job.
+// daemon/jobs/job-store.ts — jobs on disk under `<state>/jobs/`: `<id>.json` (the job as
+// the API shows it, plus its `replay` when it has one; rewritten atomically at each state
+// change) and `<id>.log` (JSON lines, appended, bounded by the manager). Writes for one job
+// are applied in order; a failed write is logged, never thrown at the job.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job, JobLogEntry } from '../../shared/schemas/index.js';
 import { logger } from '../log.js';
+import type { JobReplay } from './types.js';
 
 const log = logger('jobs');
 const ID = /^[A-Za-z0-9-]+$/;
+
+export interface StoredJob {
+  job: Job;
+  replay: JobReplay | null;
+}
 
 export class JobStore {
   readonly dir: string;
@@ -20,9 +26,9 @@ export class JobStore {
   }
 
   /** Creates the directory, drops leftover temporary files and returns every stored job. */
-  async load(): Promise<Job[]> {
+  async load(): Promise<StoredJob[]> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const jobs: Job[] = [];
+    const jobs: StoredJob[] = [];
     for (const name of await readdir(this.dir)) {
       if (name.includes('.tmp-')) {
         await rm(join(this.dir, name), { force: true });
@@ -30,8 +36,8 @@ export class JobStore {
       }
       if (!name.endsWith('.json')) continue;
       try {
-        const job = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as Job;
-        if (typeof job.id === 'string' && typeof job.status === 'string') jobs.push(job);
+        const { replay, ...job } = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as Job & { replay?: JobReplay | null };
+        if (typeof job.id === 'string' && typeof job.status === 'string') jobs.push({ job, replay: replay ?? null });
       } catch (e) {
         log.warn('unreadable job file skipped', { file: name, error: (e as Error).message });
       }
@@ -50,9 +56,9 @@ export class JobStore {
   }
 
   /** Rewrites `<id>.json` atomically (temporary file, fsync, rename). */
-  save(job: Job): Promise<void> {
+  save(job: Job, replay: JobReplay | null = null): Promise<void> {
     if (!ID.test(job.id)) throw new Error(`bad job id ${job.id}`);
-    const text = JSON.stringify(job) + '\n';
+    const text = JSON.stringify(replay ? { ...job, replay } : job) + '\n';
     return this.#enqueue(job.id, async () => {
       const tmp = join(this.dir, `${job.id}.json.tmp-${randomBytes(6).toString('hex')}`);
       const fh = await open(tmp, 'w', 0o600);

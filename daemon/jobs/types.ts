@@ -4,6 +4,15 @@ import type { EventBus } from '../events.js';
 import type { Clock } from './clock.js';
 import type { JobProgressUpdate } from './progress.js';
 
+/** How to start the job again (retry): the route that started it and its validated
+ *  input. Opaque to jobs; stored beside the job, never shown by the API. */
+export interface JobReplay {
+  route: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
 export interface JobSpec {
   kind: JobKind;
   params: Record<string, unknown>;
@@ -15,6 +24,9 @@ export interface JobSpec {
   key?: string | null;
   /** Runs alone in its repository (index rebuild). */
   exclusive?: boolean;
+  /** The API key id of the caller that started it (Job.owner); null for admins without a key. */
+  owner?: string | null;
+  replay?: JobReplay | null;
 }
 
 export interface JobContext {
@@ -46,4 +58,5 @@ export interface JobManagerOptions {
   logLines?: number;
 }
 
-export interface JobQuery { status?: JobStatus; kind?: JobKind; limit?: number; offset?: number }
+/** `owner`: only the jobs of this API key id. */
+export interface JobQuery { status?: JobStatus; kind?: JobKind; owner?: string; limit?: number; offset?: number }

@@ -2,7 +2,8 @@
 // a repository is served:
 //   empty tmp/; packs on storage the index lacks → authenticate their trailers and add
 //   them (an interrupted backup's chunks become dedup sources); packs the index has but
-//   storage lacks → drop their rows, mark the snapshots using them damaged; snapshot
+//   storage lacks → drop their rows, mark the snapshots using them damaged; the trash
+//   (reconcile-trash.ts: an id in both snapshots/ and trash/ is trashed); snapshot
 //   objects the index lacks → add them (unreadable ones listed as damaged), those it has →
 //   authenticated again (failing ones marked damaged); rows whose object is gone → drop;
 //   sessions of dead processes → aborted.
@@ -14,10 +15,11 @@ import { chunkRowsOf, type Repository, type SnapshotRow } from '../repository/in
 
 import { decodeTree, NodeType } from '../snapshot/index.js';
 import { loadTreeBytes } from '../snapshot/index.js';
+import { reconcileTrash, type TrashReport } from './reconcile-trash.js';
 
 const log = logger('reconcile');
 
-export interface ReconcileReport {
+export interface ReconcileReport extends TrashReport {
   tmpRemoved: number;
   packsAdded: number;
   packsDropped: number;
@@ -39,7 +41,10 @@ export async function indexPackFromTrailer(repo: Repository, name: string): Prom
 }
 
 export async function reconcile(repo: Repository): Promise<ReconcileReport> {
-  const r: ReconcileReport = { tmpRemoved: 0, packsAdded: 0, packsDropped: 0, snapshotsAdded: 0, snapshotsDropped: 0, snapshotsDamaged: 0, sessionsAborted: 0 };
+  const r: ReconcileReport = {
+    tmpRemoved: 0, packsAdded: 0, packsDropped: 0, snapshotsAdded: 0, snapshotsDropped: 0, snapshotsDamaged: 0, sessionsAborted: 0,
+    forgetsCompleted: 0, trashAdded: 0, trashDropped: 0, trashDamaged: 0,
+  };
   for await (const e of repo.storage.list('tmp/')) {
     await repo.storage.remove(e.name);
     r.tmpRemoved++;
@@ -72,6 +77,8 @@ export async function reconcile(repo: Repository): Promise<ReconcileReport> {
     }
     r.snapshotsDamaged += await markDamaged(repo, lost);
   }
+  // the trash first: an id also under snapshots/ leaves it
+  Object.assign(r, await reconcileTrash(repo));
   // snapshot objects
   const objects = new Set<string>();
   for await (const e of repo.storage.list('snapshots/')) {
@@ -115,7 +122,7 @@ export async function reconcile(repo: Repository): Promise<ReconcileReport> {
     r.sessionsAborted++;
   }
   await repo.index.flushed();
-  if (r.packsAdded || r.packsDropped || r.snapshotsAdded || r.snapshotsDropped || r.snapshotsDamaged || r.tmpRemoved) {
+  if (Object.values(r).some((n) => n > 0)) {
     log.info('reconciled', { repository: repo.name, ...r });
   }
   return r;

@@ -10,7 +10,7 @@ import { logger } from '../log.js';
 import { isLocalFilesystem, type Storage } from '../storage/index.js';
 import {
   createKeyFile, unlockKeyFile, kdfParamsFromEnv, deriveSubkeys, gearTable, encodeConfig,
-  decodeConfig, defaultConfigBody,
+  decodeConfig, defaultConfigBody, type RepoConfig,
 } from '../crypto/index.js';
 import { openChunkIndex } from '../chunk-index/index.js';
 import type { WorkerPool } from '../workers/index.js';
@@ -48,6 +48,17 @@ async function unlock(storage: Storage, passphrase: string): Promise<Buffer> {
   }
   if (lastError) throw lastError;
   throw new CairnError('unprocessable', 'the repository has no key files', { location: storage.location });
+}
+
+/** Unlocks the repository on `storage` with `passphrase` and reads its authenticated
+ *  config, changing nothing (no lock, no index): `/api/repositories/{name}/test` and the
+ *  check of a new stored passphrase. A wrong passphrase is 422 with params.passphrase. */
+export async function probeRepository(storage: Storage, passphrase: string): Promise<RepoConfig> {
+  if (!(await isRepository(storage))) {
+    throw new CairnError('unprocessable', 'no cairn repository at this location', { location: storage.location });
+  }
+  const keys = deriveSubkeys(await unlock(storage, passphrase));
+  return decodeConfig(keys.cfg, await storage.get('config'));
 }
 
 export interface OpenOptions {

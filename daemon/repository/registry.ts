@@ -2,7 +2,8 @@
 // `$STATE/repositories.json` ([{name, location, default}]) and each passphrase in
 // `$STATE/secrets/<name>.passphrase` (0600), so every registered repository reopens at
 // start. Opening takes the repository's lock and runs the injected `prepare` (the startup
-// reconcile) before the repository is served.
+// reconcile) before the repository is served. Entries can be renamed, made the default,
+// given a new stored passphrase (once it unlocks), tested, and forgotten (never their data).
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, rename, stat, readdir, unlink } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { CairnError, invalidParam } from '../errors.js';
 import { logger } from '../log.js';
 import { openLocalStorage, parseLocation, type Lock, type Storage } from '../storage/index.js';
 import type { WorkerPool } from '../workers/index.js';
-import { initStorage, isRepository, openRepository } from './open.js';
+import { initStorage, isRepository, openRepository, probeRepository } from './open.js';
 import type { Repository } from './repository.js';
 
 const log = logger('registry');
@@ -95,6 +96,73 @@ export class Registry {
 
   list(): RepoEntry[] {
     return this.entries.map((e) => ({ ...e }));
+  }
+
+  /** One entry; 404 for an unknown name. */
+  entry(name: string): RepoEntry {
+    const e = this.entries.find((x) => x.name === name);
+    if (!e) throw new CairnError('not-found', `no repository named ${name}`, { repository: name });
+    return { ...e };
+  }
+
+  /** Renames a registered repository: its entry, its stored passphrase and the open
+   *  repository (jobs already started keep the old name in their records). */
+  async rename(name: string, to: string): Promise<RepoEntry> {
+    const e = this.entries.find((x) => x.name === name);
+    if (!e) throw new CairnError('not-found', `no repository named ${name}`, { repository: name });
+    if (to === name) return { ...e };
+    if (!NAME_RE.test(to)) throw invalidParam('name', 'a name is 1-64 letters, digits, ".", "_" or "-"');
+    if (this.entries.some((x) => x.name === to)) throw new CairnError('conflict', `a repository named ${to} is already registered`, { name: to });
+    await rename(this.secretPath(name), this.secretPath(to)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    e.name = to;
+    const o = this.open.get(name);
+    if (o) {
+      this.open.delete(name);
+      this.open.set(to, o);
+      o.repo.name = to;
+    }
+    await this.save();
+    log.info('repository renamed', { from: name, to });
+    return { ...e };
+  }
+
+  /** Replaces the stored passphrase once it unlocks the repository (422 with
+   *  params.passphrase otherwise). The repository's keys are unchanged. */
+  async setPassphrase(name: string, passphrase: string): Promise<void> {
+    const e = this.entry(name);
+    const storage = await openLocalStorage(parseLocation(e.location).path);
+    try {
+      await probeRepository(storage, passphrase);
+    } finally {
+      await storage.close();
+    }
+    await writeAtomic(this.secretPath(name), passphrase, 0o600);
+    log.info('stored passphrase replaced', { name });
+  }
+
+  /** Opens the repository's storage beside the open one, unlocks it with the stored
+   *  passphrase and reads its config; resolves with the failure instead of throwing it. */
+  async test(name: string, now: () => number = () => performance.now()): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+    const e = this.entry(name);
+    const start = now();
+    try {
+      const passphrase = await readFile(this.secretPath(name), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new CairnError('unprocessable', err.code === 'ENOENT' ? 'no stored passphrase' : `cannot read the stored passphrase: ${err.code ?? err.message}`);
+      });
+      const storage = await openLocalStorage(parseLocation(e.location).path);
+      try {
+        const config = await probeRepository(storage, passphrase);
+        const o = this.open.get(name);
+        if (o && o.repo.id !== config.id) throw new CairnError('conflict', `the location now holds another repository (${config.id})`);
+      } finally {
+        await storage.close();
+      }
+      return { ok: true, latencyMs: now() - start };
+    } catch (err) {
+      return { ok: false, latencyMs: now() - start, error: (err as Error).message };
+    }
   }
 
   /** The repository named (the default one when `name` is undefined). */
@@ -193,10 +261,17 @@ export class Registry {
     return { ...entry };
   }
 
-  /** Forgets a repository and its stored passphrase; never deletes data. */
-  async remove(name: string): Promise<void> {
+  /** Forgets a repository and its stored passphrase; never deletes data (nor its index,
+   *  a cache). The default goes only when it is the last one: with others registered, make
+   *  one of them the default first (409 conflict otherwise), so the default never changes
+   *  behind a client's back. */
+  async remove(name: string): Promise<RepoEntry> {
     const i = this.entries.findIndex((e) => e.name === name);
     if (i < 0) throw new CairnError('not-found', `no repository named ${name}`, { repository: name });
+    if (this.entries[i]!.default && this.entries.length > 1) {
+      const others = this.entries.filter((e) => e.name !== name).map((e) => e.name);
+      throw new CairnError('conflict', `${name} is the default repository: make another one the default first`, { repository: name, others });
+    }
     const o = this.open.get(name);
     if (o) {
       await o.repo.close();
@@ -204,9 +279,10 @@ export class Registry {
       this.open.delete(name);
     }
     const [gone] = this.entries.splice(i, 1);
-    if (gone!.default && this.entries.length > 0) this.entries[0]!.default = true;
     await unlink(this.secretPath(name)).catch(() => undefined);
     await this.save();
+    log.info('repository forgotten (its data stays)', { name, location: gone!.location });
+    return { ...gone! };
   }
 
   /** Marks a repository unavailable while its index is rebuilt (503 until done). */

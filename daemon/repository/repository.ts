@@ -43,7 +43,8 @@ export interface UnitRef {
 }
 
 export class Repository {
-  readonly name: string;
+  /** Its name in the registry (the registry renames it). */
+  name: string;
   readonly storage: Storage;
   readonly keys: Subkeys;
   readonly config: RepoConfig;

@@ -13,10 +13,11 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkfifo, mknod } from '../../native/index.js';
 import { CairnError, CancelledError, throwIfAborted } from '../errors.js';
 import type { Repository, UnitRef } from '../repository/index.js';
-import { iterDir, lookupPath, NodeType, type TreeNode } from '../snapshot/index.js';
+import { iterDir, NodeType, type TreeNode } from '../snapshot/index.js';
 import { applyMetadata, metaOf } from './metadata.js';
 import { uninitialised } from '../workers/index.js';
 import { createFile, writeSparse } from './disk-writer.js';
+import { selectPath } from './selection.js';
 
 export type Overwrite = 'never' | 'if-newer' | 'always';
 
@@ -200,32 +201,22 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
   // 1. structure
   const selected = o.paths.length === 0 ? [SLASH] : o.paths;
   for (const p of selected) {
-    const loc = await lookupPath(repo, root, p);
+    // `/` or a rebased directory: its entries straight into the destination; a rebased
+    // entry: DEST/<name>; otherwise DEST/<absolute path>, ancestors with their metadata.
+    const sel = await selectPath(repo, root, p, o.rebase);
     try {
-      if (loc.node === null || (o.rebase && loc.node.type === NodeType.dir)) {
-        // `/` itself, or a directory whose contents go straight into the destination
-        const tree = loc.tree;
-        if (!tree) continue;
-        const base = o.rebase || loc.node === null ? o.destination : join(o.destination, loc.path);
-        await mkdir(base, { recursive: true });
-        for await (const child of iterDir(repo, tree)) await restoreNode(child, join(base, child.name), 1);
-      } else if (o.rebase) {
-        await mkdir(o.destination, { recursive: true });
-        await restoreNode(loc.node, join(o.destination, loc.node.name), 1);
-      } else {
-        // Keep the absolute path: ancestors get their snapshot metadata too.
-        const parts = loc.path.subarray(1).toString('latin1').split('/').map((s) => Buffer.from(s, 'latin1'));
-        let target = o.destination;
-        await mkdir(target, { recursive: true });
-        for (let i = 0; i < parts.length - 1; i++) {
-          const anc = await lookupPath(repo, root, Buffer.concat(parts.slice(0, i + 1).flatMap((x) => [SLASH, x])));
-          target = join(target, parts[i]!);
-          await mkdir(target, { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => {
-            if (e.code !== 'EEXIST') throw e;
-          });
-          if (anc.node) dirs.push({ path: target, node: anc.node, depth: i + 1 });
-        }
-        await restoreNode(loc.node, join(target, loc.node.name), parts.length);
+      let target = o.destination;
+      await mkdir(target, { recursive: true });
+      for (const [i, anc] of sel.ancestors.entries()) {
+        target = join(target, anc.name);
+        await mkdir(target, { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        });
+        dirs.push({ path: target, node: anc.node, depth: i + 1 });
+      }
+      if (sel.node) await restoreNode(sel.node, join(target, sel.node.name), sel.ancestors.length + 1);
+      else if (sel.tree) {
+        for await (const child of iterDir(repo, sel.tree)) await restoreNode(child, join(target, child.name), 1);
       }
     } catch (e) {
       if (e instanceof CancelledError) throw e;

@@ -4,10 +4,11 @@
 //   upload() → write… → commit(name) | abort()   streamed, content-named objects (packs)
 //   get / getRange / stat / list(prefix) / remove / createExclusive
 //   lock()                  one daemon per repository (flock on `lock`)
+//   sweep()                 abandoned tmp/ files and empty packs/xx/ directories (maintenance)
 // Also: parseLocation (`fs:/path` or `/path`), isLocalFilesystem (keeps the LMDB index off
 // NFS/SMB/FUSE) and crashPoint (test-only SIGKILL at named steps of the write protocol).
 // Called by repository/ (open, registry, packer, session) and reconcile/.
 export { openLocalStorage } from './local.js';
 export { parseLocation, isLocalFilesystem, remoteFilesystemName, type Location } from './location.js';
 export { crashPoint } from './crash.js';
-export type { Storage, Upload, Lock, StorageEntry } from './types.js';
+export type { Storage, Upload, Lock, StorageEntry, SweepReport } from './types.js';

@@ -3,6 +3,8 @@
 //   upload: tmp/<random> written through one FileHandle; commit = fsync → rename → fsync dirs
 //   reads:  an LRU of open read-only handles makes ranged reads of one pack cheap
 //   lock:   flock(LOCK_EX|LOCK_NB) on `<root>/lock`; the kernel drops it when we die
+//   sweep:  tmp/ files not open here, then empty packs/xx/ (never while a file is being
+//           placed: a rename into a directory removed under it would fail)
 // No partial object is ever visible under a final name.
 import { randomBytes } from 'node:crypto';
 import { constants, open, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -13,7 +15,8 @@ import { crashPoint } from './crash.js';
 import { FILE_MODE, fsyncDir, makeDirs, placeFile, writeAll } from './durable.js';
 import { HandleCache } from './handle-cache.js';
 import { listTree } from './list-tree.js';
-import type { Lock, Storage, StorageEntry, Upload } from './types.js';
+import { removeEmptyPackDirs, sweepTmp } from './sweep.js';
+import type { Lock, Storage, StorageEntry, SweepReport, Upload } from './types.js';
 
 /** Open read handles kept per storage. */
 const HANDLE_CACHE_SIZE = 64;
@@ -74,8 +77,9 @@ class LocalUpload implements Upload {
     await this.close();
     crashPoint('upload-tmp-written');
     await this.storage.evictHandle(name);
-    await placeFile(this.tmp, this.storage.pathOf(name));
+    await this.storage.placing(() => placeFile(this.tmp, this.storage.pathOf(name)));
     this.state = 'committed';
+    this.storage.released(this.tmp);
   }
 
   async abort(): Promise<void> {
@@ -85,6 +89,7 @@ class LocalUpload implements Upload {
     await unlink(this.tmp).catch((e: unknown) => {
       if (errnoOf(e) !== 'ENOENT') throw e;
     });
+    this.storage.released(this.tmp);
   }
 
   private async close(): Promise<void> {
@@ -99,6 +104,11 @@ class LocalStorage implements Storage {
   private readonly handles = new HandleCache(HANDLE_CACHE_SIZE);
   private readonly locks = new Set<FileHandle>(); // held locks stay referenced (a collected fd would drop the lock)
   private tmpReady: Promise<void> | null = null;
+  /** tmp/ files of open uploads and puts: sweep leaves them. */
+  private readonly active = new Set<string>();
+  /** Files being renamed into place now, and the sweep of empty directories, exclude each other. */
+  private placingCount = 0;
+  private sweepingDirs: Promise<void> | null = null;
 
   constructor(readonly root: string) {
     this.location = `fs:${root}`;
@@ -113,6 +123,22 @@ class LocalStorage implements Storage {
     return this.handles.evict(name);
   }
 
+  /** Runs `place` (a rename into a directory that may have to be made) outside a sweep. */
+  async placing<T>(place: () => Promise<T>): Promise<T> {
+    while (this.sweepingDirs) await this.sweepingDirs;
+    this.placingCount++;
+    try {
+      return await place();
+    } finally {
+      this.placingCount--;
+    }
+  }
+
+  /** A tmp/ file is no longer written through this storage (committed, aborted, or put). */
+  released(tmp: string): void {
+    this.active.delete(tmp);
+  }
+
   /** A new file in tmp/; creates tmp/ (durably) on the first write, or again if it vanished. */
   private async newTmpFile(retry = true): Promise<{ fh: FileHandle; tmp: string }> {
     this.tmpReady ??= (async () => {
@@ -123,9 +149,11 @@ class LocalStorage implements Storage {
     });
     await this.tmpReady;
     const tmp = join(this.root, TMP, randomBytes(16).toString('hex'));
+    this.active.add(tmp);
     try {
       return { fh: await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE), tmp };
     } catch (e) {
+      this.active.delete(tmp);
       if (errnoOf(e) !== 'ENOENT' || !retry) throw e;
       this.tmpReady = null;
       return this.newTmpFile(false);
@@ -144,10 +172,12 @@ class LocalStorage implements Storage {
       }
       crashPoint(`put-tmp-written:${name.split('/')[0]}`);
       await this.handles.evict(name);
-      await placeFile(tmp, dest);
+      await this.placing(() => placeFile(tmp, dest));
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       throw e;
+    } finally {
+      this.active.delete(tmp);
     }
   }
 
@@ -256,6 +286,20 @@ class LocalStorage implements Storage {
         }
       },
     };
+  }
+
+  async sweep(): Promise<SweepReport> {
+    const { files, bytes } = await sweepTmp(this.root, (path) => this.active.has(path));
+    const out: SweepReport = { files, bytes, dirs: 0 };
+    if (this.placingCount > 0 || this.sweepingDirs) return out; // a file is being placed: next time
+    const dirs = removeEmptyPackDirs(this.root);
+    this.sweepingDirs = dirs.then(() => undefined, () => undefined);
+    try {
+      out.dirs = await dirs;
+    } finally {
+      this.sweepingDirs = null;
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,15 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+/** What Storage.sweep removed. */
+export interface SweepReport {
+  /** Abandoned temporary files removed, and their bytes. */
+  files: number;
+  bytes: number;
+  /** Empty `packs/xx/` directories removed (0 where storage has no directories). */
+  dirs: number;
+}
+
 export interface Storage {
   /** Human-readable location, e.g. `fs:/srv/backup`. */
   readonly location: string;
@@ -47,6 +56,10 @@ export interface Storage {
   /** The one-daemon-per-repository lock (local: flock LOCK_EX|LOCK_NB on `lock`).
    *  Throws CairnError('conflict') when another process holds it. */
   lock(): Promise<Lock>;
+  /** Housekeeping (maintenance `cleanup`): removes the files in tmp/ that no open upload or
+   *  put of this storage is writing, and empty `packs/xx/` directories. Never an object
+   *  outside tmp/. Safe while backups run. */
+  sweep(): Promise<SweepReport>;
   /** Closes cached file handles. */
   close(): Promise<void>;
 }

@@ -46,6 +46,9 @@ export const JobSchema = Type.Object({
   error: Nullable(JobErrorSchema),
   trigger: Type.Union(JOB_TRIGGERS.map((s) => Type.Literal(s))),
   schedule_id: Nullable(Type.String()),
+  owner: Type.Optional(Nullable(Type.String({
+    description: 'the id of the API key that started the job; null for the daemon\'s own admins (socket peer) and jobs of older versions',
+  }))),
   created_at: Type.String({ description: 'RFC 3339 UTC' }),
   started_at: Nullable(Type.String()),
   ended_at: Nullable(Type.String()),
@@ -65,6 +68,15 @@ export const JobListQuery = Type.Object({
 });
 export type JobListQueryJson = Static<typeof JobListQuery>;
 
+/** `/api/history`: finished jobs only, most recently ended first. */
+export const ENDED_JOB_STATUSES = ['success', 'failed', 'canceled'] as const;
+export const HistoryQuery = Type.Object({
+  status: Type.Optional(Type.Union(ENDED_JOB_STATUSES.map((s) => Type.Literal(s)))),
+  kind: Type.Optional(JobKindSchema),
+  ...Paging,
+});
+export type HistoryQueryJson = Static<typeof HistoryQuery>;
+
 export const JobWaitQuery = Type.Object({
   timeout: Type.Optional(Type.Number({ minimum: 0, default: 30, description: 'seconds (at most 3600)' })),
 });
@@ -77,7 +89,12 @@ export const JobLogEntrySchema = Type.Object({
 export type JobLogEntry = Static<typeof JobLogEntrySchema>;
 export type JobLogLevel = JobLogEntry['level'];
 
+/** A job's log, oldest first. At most `jobs.log_lines` entries (10,000 by default) are kept
+ *  per job, each message cut to LOG_MESSAGE_MAX characters. */
 export const JobLogsSchema = Type.Object({ items: Type.Array(JobLogEntrySchema) });
+export type JobLogs = Static<typeof JobLogsSchema>;
+/** Longest message of one log entry, in characters (longer ones end with "…"). */
+export const LOG_MESSAGE_MAX = 2000;
 
 /** Events of `/api/jobs/{id}/stream` (SSE `event:` name → JSON `data:`): `progress` and
  *  `end` carry the whole job, `log` one log entry. The stream ends after `end`; a

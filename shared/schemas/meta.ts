@@ -21,3 +21,13 @@ export const HealthSchema = Type.Object({
   version: Type.String(),
 });
 export type Health = Static<typeof HealthSchema>;
+
+/** /api/openapi.json: an OpenAPI 3.1 document (its parts are described by OpenAPI itself). */
+export const OpenApiDocumentSchema = Type.Object({
+  openapi: Type.String(),
+  info: Type.Object({ title: Type.String(), version: Type.String() }, { additionalProperties: true }),
+  paths: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
+  components: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  security: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Array(Type.String())))),
+}, { additionalProperties: true });
+export type OpenApiDocument = Static<typeof OpenApiDocumentSchema>;

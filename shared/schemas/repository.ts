@@ -108,3 +108,18 @@ export const RepositoryAddBody = Type.Object({
   default: Type.Optional(Type.Boolean({ default: false })),
 });
 export type RepositoryAddBodyJson = Static<typeof RepositoryAddBody>;
+
+/** PUT /api/repositories/{name}: any of the three; an empty body changes nothing. */
+export const RepositoryUpdateBody = Type.Object({
+  name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'a new name: 1-64 letters, digits, ".", "_" or "-"' })),
+  default: Type.Optional(Type.Boolean({ description: 'true makes it the default; false is refused for the default' })),
+  passphrase: Type.Optional(Type.String({ minLength: 1, description: 'replaces the stored passphrase once it unlocks the repository' })),
+});
+export type RepositoryUpdateBodyJson = Static<typeof RepositoryUpdateBody>;
+
+export const RepositoryTestResultSchema = Type.Object({
+  ok: Type.Boolean(),
+  latency_ms: Type.Number({ description: 'time to open, unlock and read the config' }),
+  error: Type.Optional(Type.String()),
+});
+export type RepositoryTestResult = Static<typeof RepositoryTestResultSchema>;

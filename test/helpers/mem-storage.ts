@@ -109,5 +109,10 @@ export class MemStorage implements Storage {
     };
   }
 
+  /** Every tmp/ entry here is an open upload and memory has no directories: nothing to sweep. */
+  async sweep(): Promise<{ files: number; bytes: number; dirs: number }> {
+    return { files: 0, bytes: 0, dirs: 0 };
+  }
+
   async close(): Promise<void> {}
 }

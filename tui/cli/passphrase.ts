@@ -1,6 +1,6 @@
 // tui/cli/passphrase.ts — the passphrase of a new repository, from (in order) a file's
-// first line, CAIRN_PASSPHRASE, or a prompt asked twice on a terminal without echo;
-// otherwise a one-line error. Used by `cairn init`.
+// first line, CAIRN_PASSPHRASE, or a prompt on a terminal without echo (asked twice for a
+// new repository); otherwise a one-line error. Used by `cairn init` and `cairn repos`.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIo } from './context.js';
@@ -42,6 +42,12 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
 
 /** The passphrase to create a repository with. */
 export async function readNewPassphrase(io: CliIo, file: string | undefined): Promise<string> {
+  return readPassphrase(io, file, { confirm: true });
+}
+
+/** A passphrase from a file's first line, CAIRN_PASSPHRASE, or a prompt on a terminal
+ *  (asked twice with `confirm`, for a new repository). */
+export async function readPassphrase(io: CliIo, file: string | undefined, opts: { confirm: boolean }): Promise<string> {
   if (file !== undefined) {
     const path = resolve(io.cwd, file);
     let text: string;
@@ -58,8 +64,9 @@ export async function readNewPassphrase(io: CliIo, file: string | undefined): Pr
   if (io.stdin.isTTY !== true || io.stderr.isTTY !== true) {
     throw new CliError('no passphrase: use --passphrase-file FILE or CAIRN_PASSPHRASE (not asking: no terminal)');
   }
-  const first = await promptHidden(io, 'new repository passphrase: ');
+  const first = await promptHidden(io, opts.confirm ? 'new repository passphrase: ' : 'repository passphrase: ');
   if (first === '') throw new CliError('no passphrase given');
+  if (!opts.confirm) return first;
   const again = await promptHidden(io, 'repeat the passphrase: ');
   if (again !== first) throw new CliError('the passphrases do not match');
   return first;

@@ -3,6 +3,7 @@
 // shared/routes.ts and returns its typed 200 answer or throws ApiError; `startJob` asks a
 // job route for `?async=true` and returns the job; `stream` reads an event stream with
 // no time limits. `--repo` travels as `?repository=` on every route whose query takes it.
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { TObject } from '@sinclair/typebox';
 import { routeSpec, type RouteKey } from '../../shared/routes.js';
@@ -12,6 +13,13 @@ import { describeEndpoint, type Endpoint } from './address.js';
 import { apiErrorFrom, ConnectionError } from './api-error.js';
 import type { JobAccepted, JobRouteKey, QueryValue, RequestOptions, ResultOf } from './route-types.js';
 import { parseSse, type SseMessage } from './sse.js';
+
+/** A route's answer as bytes (ApiClient.bytes). */
+export interface ByteResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
 
 export interface ApiClientOptions {
   endpoint: Endpoint;
@@ -122,6 +130,27 @@ export class ApiClient {
       if (m.event !== 'progress' && m.event !== 'log' && m.event !== 'end') continue;
       yield { event: m.event, data: JSON.parse(m.data) } as JobStreamEvent;
     }
+  }
+
+  /** Calls a route that answers bytes (reader, cat, archives): the body as a stream, read
+   *  at the caller's pace, with no time limits. Any status but 2xx throws ApiError. */
+  async bytes<K extends RouteKey>(key: K, opts: RequestOptions<K> = {}): Promise<ByteResponse> {
+    const spec = routeSpec(key);
+    const query: Record<string, QueryValue> = { ...(opts.query as Record<string, QueryValue> | undefined) };
+    if (this.repository && query.repository === undefined && takesRepository(key)) query.repository = this.repository;
+    const path = this.prefix + fillUrl(spec.url, opts.params as Record<string, string> | undefined) + queryString(query);
+    const headers: Record<string, string> = { ...this.headers, accept: '*/*' };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await this.send({
+      method: spec.method, path, headers, headersTimeout: 0, bodyTimeout: 0,
+      ...(body !== undefined ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (res.statusCode < 200 || res.statusCode >= 300) throw apiErrorFrom(res.statusCode, await res.body.text().catch(() => ''));
+    return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   /** Waits for open requests, then closes the connections. */

@@ -5,7 +5,7 @@
 // Errors: ApiError (the daemon's error body), ConnectionError (no answer), AddressError
 // (a bad --socket/--url). Called by tui/cli and tui/main.ts.
 export { ApiClient, fillUrl, queryString } from './api-client.js';
-export type { ApiClientOptions } from './api-client.js';
+export type { ApiClientOptions, ByteResponse } from './api-client.js';
 export { ApiError, ConnectionError, apiErrorFrom } from './api-error.js';
 export { AddressError, describeEndpoint, resolveEndpoint, resolveToken } from './address.js';
 export type { AddressOptions, Endpoint } from './address.js';

@@ -1,18 +1,19 @@
-// daemon/api/routes/repositories.ts — the repository routes of API.md's first slice:
-// create, the registry (GET/POST /api/repositories), info, snapshots list, check and
-// maintenance. Long operations run as jobs through runAsJob.
+// daemon/api/routes/repositories.ts — the repository routes: create, the registry list
+// and POST (one entry's routes are in registry.ts), info, snapshots list, check (a job),
+// and maintenance (maintenance.ts). `repoOf` resolves `?repository=NAME` for every route
+// that acts on a repository (the default one without it; 404 for an unknown name).
 import { arch, platform } from 'node:os';
 import type {
-  CheckResult, MaintenanceResult, RepositoryCreateResult, RepositoryEntry, RepositoryInfo, RepositoryList, SnapshotList,
+  CheckResult, RepositoryCreateResult, RepositoryEntry, RepositoryInfo, RepositoryList, SnapshotList,
 } from '../../../shared/schemas/index.js';
 import { clampLimit } from '../../../shared/schemas/index.js';
 import { invalidParam } from '../../errors.js';
 import { check } from '../../check/index.js';
-import { rebuildIndex } from '../../reconcile/index.js';
 import type { Registry, Repository } from '../../repository/index.js';
 import { listSnapshots } from '../../snapshot/index.js';
 import { runAsJob } from '../run-as-job.js';
 import type { Handlers } from '../types.js';
+import { maintenanceHandlers } from './maintenance.js';
 import { parseTime } from './time.js';
 import { presentSnapshot, rfc3339 } from './present.js';
 
@@ -22,6 +23,7 @@ export interface RepositoryDeps {
 
 const DAY = 86_400_000;
 
+/** The repository `?repository=` names (the default one when absent or empty). */
 export function repoOf(registry: Registry, query: unknown): { repo: Repository; name: string } {
   const name = (query as { repository?: string } | undefined)?.repository;
   const repo = registry.get(name === '' ? undefined : name);
@@ -136,44 +138,7 @@ export function repositoryHandlers(d: RepositoryDeps): Handlers {
         })),
       });
     },
-    'repository.maintenance': async (request, reply) => {
-      const ops = [...new Set(request.body.operations)];
-      const { repo, name } = repoOf(registry, request.query);
-      return runAsJob(request, reply, {
-        kind: 'maintenance', params: { operations: ops }, repository: name, exclusive: ops.includes('rebuild_cache'),
-        run: async (ctx): Promise<MaintenanceResult> => {
-          const out: MaintenanceResult = { cleaned_objects: 0, reclaimed_space: 0, errors: [] };
-          if (ops.includes('cleanup')) {
-            // Runs alone in its repository (exclusive job key below): no upload is open.
-            ctx.onProgress({ stage: 'cleanup' });
-            if ([...repo.index.listSessions()].length > 0) out.errors.push('a backup is running: tmp/ left alone');
-            else {
-              for await (const e of repo.storage.list('tmp/')) {
-                await repo.storage.remove(e.name);
-                out.cleaned_objects++;
-                out.reclaimed_space += e.size;
-              }
-            }
-          }
-          if (ops.includes('rebuild_cache')) {
-            ctx.onProgress({ stage: 'rebuilding the index' });
-            registry.setReady(name, false);
-            try {
-              const r = await rebuildIndex(repo);
-              ctx.log('info', `index rebuilt: ${r.packsAdded} packs, ${r.snapshotsAdded} snapshots`);
-            } finally {
-              registry.setReady(name, true);
-            }
-          }
-          if (ops.includes('verify_integrity')) {
-            ctx.onProgress({ stage: 'verifying' });
-            const r = await check(repo, { readData: true, subset: null, signal: ctx.signal });
-            for (const e of r.errors) out.errors.push(`${e.object}: ${e.message}`);
-          }
-          return out;
-        },
-      });
-    },
+    ...maintenanceHandlers(d),
   };
 }
 

@@ -16,6 +16,8 @@ import { checkSnapshot } from '../../check/index.js';
 import { compileExcludes } from '../../walk/index.js';
 import type { Registry, Repository } from '../../repository/index.js';
 import { loadDir, lookupPath, resolveSnapshot, NodeType, type SnapshotInfo, type TreeNode } from '../../snapshot/index.js';
+import { checkBackupSources, checkRestore } from '../../access/index.js';
+import { principalOf } from '../create-api.js';
 import { runAsJob } from '../run-as-job.js';
 import { snapshotRefOf } from '../snapshot-url.js';
 import type { Handlers } from '../types.js';
@@ -83,6 +85,7 @@ export function snapshotHandlers(d: SnapshotDeps): Handlers {
       const b = request.body;
       const { repo, name } = repoOf(registry, request.query);
       const sources = (Array.isArray(b.source) ? b.source : [b.source]).map((s) => absolute('source', s));
+      await checkBackupSources(principalOf(request), sources.map((s) => s.toString('utf8')));
       for (const s of sources) {
         await lstat(s).catch((e: NodeJS.ErrnoException) => {
           throw invalidParam('source', `${s.toString('utf8')}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
@@ -142,6 +145,7 @@ export function snapshotHandlers(d: SnapshotDeps): Handlers {
     },
     'snapshots.restore': async (request, reply) => {
       const b = request.body;
+      await checkRestore(principalOf(request), { destination: b.destination, paths: b.paths ?? [], restoreRoot: d.restoreRoot });
       const { repo, name } = repoOf(registry, request.query);
       const snap = readable(resolveSnapshot(repo, request.params.id));
       const destination = absolute('destination', b.destination);

@@ -55,7 +55,7 @@ t.test('addPack numbers packs and writes chunk rows; first location wins', async
   t.equal(await ix.addPack(p1, [[id('d'), loc(9)]]), 1);
   t.equal(ix.hasChunk(id('d')), false);
   t.equal(ix.getMeta('packCounter'), 2);
-  t.same(ix.stats(), { chunks: 3, packs: 2, snapshots: 0, files: 0, trees: 0, sessions: 0, verify: 0 });
+  t.same(ix.stats(), { chunks: 3, packs: 2, snapshots: 0, files: 0, trees: 0, sessions: 0, verify: 0, trash: 0 });
 });
 
 t.test('addPack is one transaction: a failure leaves no row at all', async (t) => {
@@ -70,7 +70,7 @@ t.test('addPack is one transaction: a failure leaves no row at all', async (t) =
   t.equal(ix.hasChunk(id('b')), false);
   t.equal(ix.getPackByName(pack(3).id.toString('hex')), undefined);
   t.equal(ix.getMeta('packCounter'), 1, 'the counter bump was rolled back');
-  t.same(ix.stats(), { chunks: 1, packs: 1, snapshots: 0, files: 0, trees: 0, sessions: 0, verify: 0 });
+  t.same(ix.stats(), { chunks: 1, packs: 1, snapshots: 0, files: 0, trees: 0, sessions: 0, verify: 0, trash: 0 });
   t.equal(await ix.addPack(pack(4), [[id('a'), loc(0)]]), 2, 'numbering continues');
 });
 
@@ -126,7 +126,7 @@ t.test('removePack removes exactly its rows', async (t) => {
   t.equal(of2.length, 2, "pack 2's list is intact");
   t.same(await ix.removePack(2), [id('d')], 'only rows pointing at the pack');
   t.same(await ix.removePack(99), [], 'an unknown pack is no error');
-  t.same(ix.stats(), { chunks: 0, packs: 0, snapshots: 0, files: 0, trees: 0, sessions: 0, verify: 0 });
+  t.same(ix.stats(), { chunks: 0, packs: 0, snapshots: 0, files: 0, trees: 0, sessions: 0, verify: 0, trash: 0 });
 });
 
 t.test('listPacks pages through many packs while the index changes', async (t) => {
@@ -213,7 +213,7 @@ t.test('snapshots, files, trees, sessions, verify and meta round-trip', async (t
   await ix.putMeta('repositoryId', 'abc');
   t.equal(ix.getMeta('location'), 'fs:/srv/repo');
   t.equal(ix.getMeta('repositoryId'), 'abc');
-  t.same(ix.stats(), { chunks: 0, packs: 0, snapshots: 1, files: 2, trees: 1, sessions: 1, verify: 1 });
+  t.same(ix.stats(), { chunks: 0, packs: 0, snapshots: 1, files: 2, trees: 1, sessions: 1, verify: 1, trash: 0 });
   t.throws(() => ix.getChunk(Buffer.alloc(16)), { code: 'internal-error' }, 'ids are 32 bytes');
 });
 
@@ -274,4 +274,21 @@ t.test('200k chunk rows are stored and looked up', async (t) => {
   let absent = 0;
   for (let k = 0; k < 10_000; k++) if (!ix.hasChunk(id(`absent ${k}`))) absent++;
   t.equal(absent, 10_000);
+});
+
+t.test('trash rows: moveToTrash and restoreFromTrash move a row in one transaction', async (t) => {
+  const { ix } = await fresh(t);
+  const snap = id('snapshot');
+  await ix.putSnapshot(snap, { time: [1, 2], generation: 3 });
+  await ix.moveToTrash(snap, { time: [1, 2], generation: 3, removedAt: 99 });
+  t.equal(ix.getSnapshot(snap), undefined, 'the snapshot row is gone');
+  t.same(ix.getTrash(snap), { time: [1, 2], generation: 3, removedAt: 99 });
+  t.same([...ix.listTrash()].map(([k]) => k.toString('hex')), [snap.toString('hex')]);
+  t.same(ix.stats().trash, 1);
+  await ix.restoreFromTrash(snap, { time: [1, 2], generation: 4 });
+  t.equal(ix.getTrash(snap), undefined);
+  t.same(ix.getSnapshot(snap), { time: [1, 2], generation: 4 });
+  await ix.putTrash(snap, { damaged: true });
+  t.equal(await ix.deleteTrash(snap), true);
+  t.same([...ix.listTrash()], []);
 });
