@@ -14,6 +14,7 @@ import { createApi, jobHandlers, metaHandlers, repositoryHandlers, snapshotHandl
 import type { Config } from './config/index.js';
 import { CairnError } from './errors.js';
 import { EventBus } from './events.js';
+import { releaseMemory } from './memory.js';
 import { JobManager, jobsDir } from './jobs/index.js';
 import { logger } from './log.js';
 import { reconcile, rebuildIndex } from './reconcile/index.js';
@@ -90,6 +91,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   await initTrees();
   const pool = new WorkerPool();
   const events = new EventBus();
+  // When a job ends, what it used goes back to the kernel (daemon/memory.ts).
+  events.on('job.finished', () => { setImmediate(releaseMemory); });
   let registry: Registry;
   try {
     registry = await Registry.load(config.state_dir, pool, async (repo, rebuild) => {
@@ -141,6 +144,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw e;
   }
   log.info('listening', { socket: listening.socketPath, tcp: listening.tcpAddress });
+  setImmediate(releaseMemory); // the start-up's key derivation and reconcile are done
   let closing: Promise<void> | null = null;
   return {
     socketPath: listening.socketPath ?? config.socket,
