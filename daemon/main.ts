@@ -8,6 +8,7 @@ import { CAIRN_VERSION } from '../shared/version.js';
 import { loadConfig, type Config } from './config/index.js';
 import { startDaemon } from './daemon.js';
 import { logger } from './log.js';
+import { tuneAllocator } from './memory.js';
 import { notify, startWatchdog } from './systemd/index.js';
 
 const log = logger('main');
@@ -55,6 +56,7 @@ function parseFlags(argv: string[]): Flags {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  tuneAllocator();
   const flags = parseFlags(argv);
   let config: Config;
   try {

@@ -10,7 +10,8 @@
         "src/peercred.c",
         "src/sd-notify.c",
         "src/fsmeta.c",
-        "src/xattr.c"
+        "src/xattr.c",
+        "src/malloc.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE", "_FILE_OFFSET_BITS=64"],
       "cflags": ["-O3", "-std=gnu11", "-fvisibility=hidden"],

@@ -1,11 +1,13 @@
 // native/index.ts — typed door to cairn's N-API C addon (native/src/*.c), for what Node
 // lacks: FastCDC split points (cdc.c), SO_PEERCRED (peercred.c), sd_notify (sd-notify.c),
+// the C allocator's settings (malloc.c: mallopt, malloc_trim),
 // and file metadata calls a backup/restore needs (fsmeta.c: flock, utimensat/futimens with
 // nanoseconds, mknod, mkfifo, xattrs, SEEK_DATA/SEEK_HOLE, getpwuid_r/getgrgid_r).
 //   load: createRequire(<repo>/native/build/Release/cairn_native.node), once per thread
 //   calls: synchronous; failures throw Node-style errors (code, errno, syscall, path)
 // Called by daemon/chunking (chunker), storage (flock), walk/restore (fsmeta), access
-// (peerCred), systemd (sdNotify). Loads in worker_threads too (no global state in C).
+// (peerCred), systemd (sdNotify), daemon/memory.ts (malloc). Loads in worker_threads too
+// (no global state in C).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,8 @@ interface Binding {
   seekHole(fd: number, offset: number): number;
   getpwuid(uid: number): string | null;
   getgrgid(gid: number): string | null;
+  mallocTune(arenaMax: number, mmapThreshold: number): boolean;
+  mallocTrim(): boolean;
 }
 
 // The compiled file lives at <repo>/dist/native/index.js; the addon at <repo>/native/build.
@@ -90,6 +94,18 @@ export function peerCred(fd: number): { pid: number; uid: number; gid: number } 
  *  it is unset or empty. Abstract sockets ('@name') are supported; send failures throw. */
 export function sdNotify(state: string): boolean {
   return native().sdNotify(state, process.env.NOTIFY_SOCKET);
+}
+
+/** glibc's allocator settings (0 leaves one alone): at most `arenaMax` arenas, and
+ *  blocks of `mmapThreshold` bytes or more always mmapped (so freeing them returns them).
+ *  Call first thing, before threads allocate. False where the C library has no mallopt. */
+export function mallocTune(arenaMax: number, mmapThreshold: number): boolean {
+  return native().mallocTune(arenaMax, mmapThreshold);
+}
+
+/** malloc_trim(0): gives free allocator pages back to the kernel. */
+export function mallocTrim(): boolean {
+  return native().mallocTrim();
 }
 
 const FLOCK_OPS = { ex: 2, sh: 1, un: 8 } as const; // LOCK_EX, LOCK_SH, LOCK_UN

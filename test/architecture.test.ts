@@ -39,7 +39,7 @@ const SAME_LINE = new Set(['pack→storage', 'pack→crypto', 'api→access', 'a
 /** Files directly in daemon/: the basics (one unit, imported by path) and the composition root. */
 const DAEMON_FILES: Readonly<Record<string, string>> = {
   'errors.ts': 'daemon basics', 'log.ts': 'daemon basics', 'events.ts': 'daemon basics',
-  'pipeline.ts': 'daemon basics', 'msgpack.ts': 'daemon basics',
+  'pipeline.ts': 'daemon basics', 'msgpack.ts': 'daemon basics', 'memory.ts': 'daemon basics',
   'daemon.ts': 'daemon root', 'main.ts': 'daemon root',
 };
 

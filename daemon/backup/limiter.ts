@@ -14,6 +14,14 @@ export class Limiter {
     return this.queue.length - this.head;
   }
 
+  /** Takes `n` at once when it fits and nobody waits; false otherwise (nothing taken). */
+  tryAcquire(n = 1): boolean {
+    const want = Math.min(n, this.capacity);
+    if (this.waiting !== 0 || this.used + want > this.capacity) return false;
+    this.used += want;
+    return true;
+  }
+
   async acquire(n = 1): Promise<void> {
     const want = Math.min(n, this.capacity);
     if (this.waiting === 0 && this.used + want <= this.capacity) {

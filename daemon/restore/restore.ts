@@ -50,6 +50,8 @@ interface Piece { file: FileJob; fileOffset: number; memberOffset: number; len: 
 interface PlannedUnit { ref: UnitRef; id: Buffer; members: Array<[number, number, Buffer]>; pieces: Piece[] }
 
 const SLASH = Buffer.from('/');
+/** Stored bytes of a pack read and decoded at once. */
+const SLICE = 4 << 20;
 const join = (a: Buffer, b: Buffer): Buffer => Buffer.concat(a[a.length - 1] === 0x2f ? [a, b] : [a, SLASH, b]);
 const show = (p: Buffer): string => p.toString('utf8');
 
@@ -231,6 +233,19 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
     throwIfAborted(o.signal);
     const units = [...plan.get(pack)!.values()].sort((a, b) => a.ref.offset - b.ref.offset);
     plan.delete(pack);
+    // A pack is read front to back in slices of about SLICE stored bytes: each pack is
+    // still read once, in order, but only a slice's plaintext is held at a time (whole
+    // packs, three at once, were most of restore's peak memory).
+    for (let s = 0; s < units.length;) {
+      let e = s + 1;
+      let bytes = units[s]!.ref.storedLen;
+      while (e < units.length && bytes + units[e]!.ref.storedLen <= SLICE) bytes += units[e++]!.ref.storedLen;
+      await doSlice(pack, units.slice(s, e));
+      s = e;
+    }
+  };
+  const doSlice = async (pack: number, units: PlannedUnit[]): Promise<void> => {
+    throwIfAborted(o.signal);
     let plains: Buffer[];
     try {
       plains = await repo.readUnits(pack, units.map((u) => u.ref), { members: units.map((u) => u.members) }, units.map((u) => u.id));
@@ -283,7 +298,7 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
       }
     }
     if (cur.length > 0) batches.push(cur);
-    await Promise.all(batches.map(async (batch) => {
+    for (const batch of batches) {
       const total = batch.reduce((n, w) => n + w.pc.len, 0);
       const ab = uninitialised(total);
       const view = new Uint8Array(ab);
@@ -309,7 +324,7 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
         progress.bytesDone += f.node.size;
       });
       emit();
-    }));
+    }
   };
   const queue = packs.slice();
   await Promise.all([0, 1, 2].map(async () => {

@@ -43,6 +43,7 @@ bool export_fn(napi_env env, napi_value exports, const char *name, napi_callback
 bool cdc_init(napi_env env, napi_value exports);
 bool peercred_init(napi_env env, napi_value exports);
 bool sd_notify_init(napi_env env, napi_value exports);
+bool malloc_init(napi_env env, napi_value exports);
 bool fsmeta_init(napi_env env, napi_value exports);
 bool xattr_init(napi_env env, napi_value exports); /* called by fsmeta_init */
 

@@ -36,6 +36,8 @@ CORPORA=${CORPORA:-"small-files mixed bigfile"}
 SEED=${SEED:-1}
 PY=/usr/bin/python3
 NODE=$(command -v node)
+# the V8 flags cairnd runs with, from its shebang line (`#!/usr/bin/env -S node FLAGS`)
+CAIRND_FLAGS=$(sed -n '1s/^#!.*env -S node *//p' "$ROOT/bin/cairnd.cjs")
 STEPS="backup1 backup2 backup3 restore check"
 
 usage() { sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
@@ -155,7 +157,7 @@ start_cairnd() {
   local t0; t0=$(date +%s.%N)
   env -u NODE_OPTIONS -u CAIRN_KDF_N -u CAIRN_PASSPHRASE_FILE CAIRN_PASSPHRASE="$PASSPHRASE" \
     XDG_CONFIG_HOME="$st/config" XDG_DATA_HOME="$st/data" XDG_RUNTIME_DIR="$st" \
-    "$NODE" "$ROOT/bin/cairnd.cjs" --state-dir "$st" --socket "$SOCK" --listen none --repo "$CAIRN_REPO" \
+    "$NODE" $CAIRND_FLAGS "$ROOT/bin/cairnd.cjs" --state-dir "$st" --socket "$SOCK" --listen none --repo "$CAIRN_REPO" \
     >"$LOGS/$CORPUS.cairnd.out" 2>"$LOGS/$CORPUS.cairnd.err" &
   DPID=$!
   local i

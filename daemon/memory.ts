@@ -1,0 +1,38 @@
+// daemon/memory.ts — keeps the daemon's resident memory close to what its jobs hold:
+//   tuneAllocator(): at start, before any worker thread exists: two malloc arenas (one per
+//     core is plenty: threads mostly hand buffers over, not allocate in a race) and a
+//     fixed 1 MiB mmap threshold, so segment and pack buffers go back to the kernel when
+//     freed instead of staying in arenas.
+//   releaseMemory(): when a job ends: a full GC of the main isolate (ArrayBuffers that
+//     are garbage only go away with their JS objects, and an idle daemon never collects),
+//     then malloc_trim. Measured with npm run bench and /tmp heap snapshots (see issue 3).
+// Called by main.ts (tuneAllocator) and daemon.ts (releaseMemory on job.finished).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { mallocTrim, mallocTune } from '../native/index.js';
+
+const ARENAS = 2;
+const MMAP_THRESHOLD = 1 << 20;
+
+export function tuneAllocator(): void {
+  mallocTune(ARENAS, MMAP_THRESHOLD);
+}
+
+let gc: (() => void) | null | undefined;
+
+/** The isolate's gc(), reached without starting node with --expose-gc. */
+function fullGc(): (() => void) | null {
+  if (gc !== undefined) return gc;
+  try {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  } catch {
+    gc = null;
+  }
+  return gc;
+}
+
+export function releaseMemory(): void {
+  fullGc()?.();
+  mallocTrim();
+}
