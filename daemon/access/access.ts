@@ -21,7 +21,7 @@ import {
   ADMIN_BY_NO_AUTH, LOCAL_ADMIN_ID, roleAllows, type Principal,
 } from './principal.js';
 import { RateLimiter, retryAfterSeconds } from './rate-limiter.js';
-import { hasSignature, parseSignedUrl, UrlSigner, type SignedUrl } from './signed-url.js';
+import { hasSignature, parseSignedUrl, UrlSigner, type SignedUrl, type SignRequest } from './signed-url.js';
 import { peerUid, transportOf, type PeerCredFn } from './transport.js';
 
 /** Per minute; 0 turns a limit off (config `rate_limits`). */
@@ -70,16 +70,8 @@ export interface AnswerFacts {
   principal: Principal | null;
 }
 
-export interface SignReaderRequest {
-  repositoryId: string;
-  /** A non-default repository's name (put in the URL). */
-  repositoryName?: string;
-  snapshotId: string;
-  path: Uint8Array;
-  /** s */
-  ttl?: number;
-  singleUse?: boolean;
-}
+/** What a signed reader URL names (the signing key is the caller's). */
+export type SignReaderRequest = Omit<SignRequest, 'keyId'>;
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 

@@ -3,11 +3,11 @@
 // file linked into place, so two daemons never both win), read at every start, replaced
 // atomically by a rotation, deleted with its key. Called by key-store.ts.
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
-import { chmod, readFile, stat } from 'node:fs/promises';
+import { chmod, stat } from 'node:fs/promises';
 import { adminTokenFile } from '../../shared/paths.js';
 import { CairnError } from '../errors.js';
 import { logger } from '../log.js';
-import { createFileOnce, removeFile, writeFileAtomic } from './atomic-file.js';
+import { createFileOnce, readTextIfExists, removeFile, writeFileAtomic } from './atomic-file.js';
 
 const log = logger('access');
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -36,13 +36,8 @@ export function tokensEqual(presented: string, expected: string): boolean {
  *  is tightened to 0600; a malformed token is refused. */
 export async function readAdminToken(stateDir: string): Promise<string | null> {
   const file = adminTokenFile(stateDir);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  const text = await readTextIfExists(file);
+  if (text === null) return null;
   const token = text.trim();
   if (!VALID.test(token)) {
     throw new CairnError('unprocessable', `admin token file ${file} is malformed: expected 32 or more letters and digits`);

@@ -4,7 +4,7 @@
 // rename over the name, fsync of the directory. Called by key-store, admin-token and
 // signed-url.
 import { randomBytes } from 'node:crypto';
-import { constants, link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { constants, link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Mode of every secret file the access layer writes. */
@@ -66,6 +66,16 @@ export async function createFileOnce(file: string, data: string | Uint8Array): P
 }
 
 /** Deletes `file` durably; a missing file is not an error. */
+/** A text file's contents, or null when it does not exist (other errors throw). */
+export async function readTextIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
 export async function removeFile(file: string): Promise<void> {
   try {
     await unlink(file);

@@ -3,9 +3,8 @@
 // {created_at, last_used_at}}` with RFC 3339 times and `hash` the hex SHA-256 of the
 // token (never the token). Written atomically, 0600. A malformed file is refused (422)
 // with its name, so cairnd does not start on keys it cannot read. Called by key-store.ts.
-import { readFile } from 'node:fs/promises';
 import { CairnError } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { isRole, type Role } from './principal.js';
 
 const KEY_ID = /^[0-9a-f]{16}$/;
@@ -52,13 +51,8 @@ function parseStored(v: unknown, i: number): StoredKey {
 
 /** The keys and local-admin's metadata, or null when the file does not exist. */
 export async function readKeyFile(file: string): Promise<{ keys: StoredKey[]; localAdmin: LocalAdminMeta | null } | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  const text = await readTextIfExists(file);
+  if (text === null) return null;
   try {
     const doc = JSON.parse(text) as { keys?: unknown; local_admin?: Record<string, unknown> };
     if (!Array.isArray(doc.keys)) throw new Error('"keys" is not a list');

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { request, type ClientRequest, type RequestOptions } from 'node:http';
 import type { Cairnd } from '../helpers/cairnd.js';
+import { sseParser } from '../helpers/sse.js';
 
 export interface SseEvent { event: string; data: any }
 
@@ -29,29 +30,16 @@ export function followEvents(d: Pick<Cairnd, 'socket' | 'tcp'>, token?: string):
         res.resume();
         return;
       }
-      let buf = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = '';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (!event) continue;
-          const e = { event, data: JSON.parse(data) as unknown };
-          events.push(e);
-          for (const w of waiters.splice(0)) {
-            if (w.test(e)) w.resolve(e);
-            else waiters.push(w);
-          }
+      res.on('data', sseParser((f) => {
+        if (!f.event) return;
+        const e = { event: f.event, data: JSON.parse(f.data ?? '') as unknown };
+        events.push(e);
+        for (const w of waiters.splice(0)) {
+          if (w.test(e)) w.resolve(e);
+          else waiters.push(w);
         }
-      });
+      }));
       res.on('error', () => {});
       resolve({
         events,

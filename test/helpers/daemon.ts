@@ -12,6 +12,7 @@ import {
 import { DEFAULTS } from '../../daemon/config/index.js';
 import { JobManager, type Clock } from '../../daemon/jobs/index.js';
 import { tmpDir } from './tmp.js';
+import { sseParser } from './sse.js';
 
 interface T { teardown(fn: () => void | Promise<void>): void }
 
@@ -133,31 +134,18 @@ export function readSse(socketPath: string, path: string, onEvent: (e: SseEvent)
     const req = request({ socketPath, path, method: 'GET' }, (res) => {
       const events: SseEvent[] = [];
       const comments: string[] = [];
-      let buf = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) {
-              comments.push(line.slice(1).trim());
-              onComment(line.slice(1).trim());
-            }
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (data.length > 0) {
-            const e = { event, data: JSON.parse(data.join('\n')) as unknown };
-            events.push(e);
-            onEvent(e);
-          }
+      res.on('data', sseParser((f) => {
+        for (const c of f.comments) {
+          comments.push(c);
+          onComment(c);
         }
-      });
+        if (f.data !== null) {
+          const e = { event: f.event ?? 'message', data: JSON.parse(f.data) as unknown };
+          events.push(e);
+          onEvent(e);
+        }
+      }));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), events, comments }));
       res.on('error', reject);
     });

@@ -15,6 +15,7 @@ import { EventBus } from '../../../daemon/events.js';
 import { JobManager, type JobContext } from '../../../daemon/jobs/index.js';
 import type { Job } from '../../../shared/schemas/index.js';
 import { curl } from '../../helpers/daemon.js';
+import { sseParser } from '../../helpers/sse.js';
 import { tmpDir } from '../../helpers/tmp.js';
 
 interface T { teardown(fn: () => void | Promise<void>): void }
@@ -73,30 +74,16 @@ function follow(socketPath: string, done: (seen: Sse[], comments: string[]) => b
     const events: Sse[] = [];
     const comments: string[] = [];
     const req = request({ socketPath, path: '/api/events', method: 'GET' }, (res) => {
-      let buf = '';
       res.setEncoding('utf8');
       onOpen();
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = '';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (event) events.push({ event, data: JSON.parse(data) });
-          if (done(events, comments)) {
-            req.destroy();
-            resolve({ events, comments });
-            return;
-          }
+      res.on('data', sseParser((f) => {
+        comments.push(...f.comments);
+        if (f.event) events.push({ event: f.event, data: JSON.parse(f.data ?? '') });
+        if (done(events, comments)) {
+          req.destroy();
+          resolve({ events, comments });
         }
-      });
+      }));
       res.on('error', () => {});
     });
     req.on('error', reject);
