@@ -3,7 +3,7 @@
 // reads: `N passed, N failed`. `--slow` runs the *.slow.test.js files instead; any other
 // argument filters test files by substring (`npm test -- pack`).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,6 +23,8 @@ function walk(dir) {
 
 const files = walk(join(root, 'dist', 'test'))
   .filter((f) => f.endsWith('.slow.test.js') === slow)
+  // a compiled test whose source was renamed or deleted is stale output, not a test
+  .filter((f) => existsSync(join(root, relative(join(root, 'dist'), f)).replace(/\.js$/, '.ts')))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .map((f) => relative(root, f))
   .sort();

@@ -1,5 +1,5 @@
 // test/e2e/crash-source.ts — the source tree of the crash test, grown round by round, and a
-// frozen copy of it for every snapshot. Used only by crash.test.ts.
+// frozen copy of it for every snapshot. Used only by crash.slow.test.ts.
 //   base/     nested directories, a few MiB of files and many small ones; never changed
 //   mut/      a journal replaced every round by itself plus an appended tail (a change
 //             whose old part dedups)

@@ -138,6 +138,6 @@ export function realPackSuite(flips: number): void {
 // Run directly: a stride that still hits header, units, trailer and footer; the slow suite
 // (tamper.slow.test.ts) flips every byte.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  tamperSuite(29);
-  realPackSuite(12);
+  tamperSuite(97);
+  realPackSuite(6);
 }
