@@ -4,22 +4,12 @@
 // the permission of the route it replays (API.md "Access").
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupResult, JobAccepted, JobList } from '../../shared/schemas/index.js';
 import { REPO_ROOT, startCairnd } from '../helpers/cairnd.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { get, post } from './api.js';
-import { followEvents, tcpCall } from './events-client.js';
-
-function smallSource(work: string): string {
-  const src = join(work, 'src');
-  mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'a'), randomBytes(600_000));
-  writeFileSync(join(src, 'b'), 'small');
-  return src;
-}
+import { followEvents, smallSource, tcpCall } from './events-client.js';
 
 t.test('/api/events and `cairn events --json`', async (t) => {
   const work = tmpDir(t);

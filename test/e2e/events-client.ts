@@ -1,8 +1,12 @@
 // test/e2e/events-client.ts — what the jobs and events suites need beside curl over the
 // socket: a reader of cairnd's /api/events (on the socket, or on TCP with a token) that
-// collects events until the test has seen enough, and JSON calls over TCP with a token.
+// collects events until the test has seen enough, JSON calls over TCP with a token, and a small
+// source for quick backup jobs.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request, type ClientRequest, type RequestOptions } from 'node:http';
+import { join } from 'node:path';
 import type { Cairnd } from '../helpers/cairnd.js';
 import { sseParser } from '../helpers/sse.js';
 
@@ -70,4 +74,13 @@ export function tcpCall<T = any>(d: Pick<Cairnd, 'tcp'>, token: string, method: 
       resolve({ status: Number(stdout.slice(i + 1)), json: json as T, text });
     });
   });
+}
+
+/** A two-file source (600 kB random + a small file) under `work`, for a quick backup job. */
+export function smallSource(work: string): string {
+  const src = join(work, 'src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, 'a'), randomBytes(600_000));
+  writeFileSync(join(src, 'b'), 'small');
+  return src;
 }

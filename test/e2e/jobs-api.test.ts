@@ -12,17 +12,9 @@ import type { BackupResult, Job, JobAccepted, JobList, JobLogs, SnapshotList } f
 import { cairn, startCairnd } from '../helpers/cairnd.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { get, isError, post } from './api.js';
-import { followEvents } from './events-client.js';
+import { followEvents, smallSource } from './events-client.js';
 
 const STOPPED = 'daemon stopped while the job was running';
-
-function smallSource(work: string): string {
-  const src = join(work, 'src');
-  mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'a'), randomBytes(600_000));
-  writeFileSync(join(src, 'b'), 'small');
-  return src;
-}
 
 t.test('killed with the daemon: failed with a reason, retried; logs and history survive restarts; the CLI', async (t) => {
   const work = tmpDir(t);
