@@ -1,9 +1,13 @@
 // test/e2e/api.ts — what the end-to-end suites share: JSON calls to a real cairnd over its
 // socket with curl, the check that an error answer is API.md's error body (code, status,
-// no stack trace, no path of the daemon's own files), and walking a source tree.
-import { lstatSync, readdirSync } from 'node:fs';
+// no stack trace, no path of the daemon's own files), walking a source tree, and a cairnd
+// that runs as nobody.
+import { chownSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Test } from 'tap';
-import { curlSock, type Cairnd } from '../helpers/cairnd.js';
+import { curlSock, startCairnd, type Cairnd } from '../helpers/cairnd.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { isRoot } from '../helpers/tree.js';
 
 /** An answer: status, the body parsed as JSON (typed by the caller, null if not JSON), text. */
 export interface Answer<T = unknown> { status: number; json: T; text: string }
@@ -55,4 +59,18 @@ export function countEntries(root: string | Buffer): { dirs: number; others: num
   };
   walk(Buffer.from(root));
   return out;
+}
+
+/** A cairnd running as uid 65534 when the tests run as root (root reads any file, so a
+ *  file it cannot read needs a daemon that is not root); as the test's own user otherwise.
+ *  `user` is the uid it runs as (undefined: the test's own), to chown what it must write. */
+export async function startCairndAsNobody(t: Test): Promise<{ d: Cairnd; user: number | undefined }> {
+  const user = isRoot ? 65534 : undefined;
+  const dir = tmpDir(t, 'cairnd-');
+  mkdirSync(join(dir, 'state'));
+  if (user !== undefined) {
+    chownSync(dir, user, user);
+    chownSync(join(dir, 'state'), user, user);
+  }
+  return { d: await startCairnd(t, { dir, ...(user !== undefined ? { asUser: user } : {}) }), user };
 }

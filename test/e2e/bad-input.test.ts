@@ -13,8 +13,7 @@ import type {
 } from '../../shared/schemas/index.js';
 import { cairn, startCairnd, type Cairnd } from '../helpers/cairnd.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { isRoot } from '../helpers/tree.js';
-import { get, healthy, isError, post } from './api.js';
+import { get, healthy, isError, post, startCairndAsNobody } from './api.js';
 
 /** A refusal at start: non-zero exit and one line on stderr, no stack trace. */
 async function refusedAtStart(t: Test, d: Cairnd, re: RegExp, what: string): Promise<void> {
@@ -157,14 +156,7 @@ t.test('bad requests are refused with the error body, and cairnd keeps serving',
 
 t.test('unreadable files: the backup succeeds and records them', async (t) => {
   // Root reads anything, so the daemon runs as nobody (65534) over files owned by root.
-  const user = isRoot ? 65534 : undefined;
-  const dir = tmpDir(t, 'cairnd-');
-  mkdirSync(join(dir, 'state'));
-  if (user !== undefined) {
-    chownSync(dir, user, user);
-    chownSync(join(dir, 'state'), user, user);
-  }
-  const d = await startCairnd(t, { dir, ...(user !== undefined ? { asUser: user } : {}) });
+  const { d, user } = await startCairndAsNobody(t);
   const work = tmpDir(t);
   chmodSync(work, 0o755);
   const src = join(work, 'src');

@@ -5,27 +5,20 @@
 // with API.md's error body; and the CLI commands (diff, find, locate, versions, errors).
 // Root reads anything, so as root the daemon runs as nobody (65534) to meet unreadable files.
 import t from 'tap';
-import { chmodSync, chownSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   BackupResult, ChunkList, DiffResult, ErrorList, ImporterTypes, LocatePathnameResult, LocateResult, SearchResult,
 } from '../../shared/schemas/index.js';
-import { cairn, startCairnd } from '../helpers/cairnd.js';
+import { cairn } from '../helpers/cairnd.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { isRoot, prng } from '../helpers/tree.js';
-import { get, healthy, isError, post } from './api.js';
+import { prng } from '../helpers/tree.js';
+import { get, healthy, isError, post, startCairndAsNobody } from './api.js';
 
 const enc = encodeURIComponent;
 
 t.test('browse routes and commands', async (t) => {
-  const user = isRoot ? 65534 : undefined;
-  const dir = tmpDir(t, 'cairnd-');
-  mkdirSync(join(dir, 'state'));
-  if (user !== undefined) {
-    chownSync(dir, user, user);
-    chownSync(join(dir, 'state'), user, user);
-  }
-  const d = await startCairnd(t, { dir, ...(user !== undefined ? { asUser: user } : {}) });
+  const { d } = await startCairndAsNobody(t);
   const work = tmpDir(t);
   chmodSync(work, 0o755);
   const src = join(work, 'src');

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { MAX_LIMIT, type DiffItemJson, type DiffResult } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
+import { allPages } from '../pages.js';
 import { formatBytes, printable } from '../format.js';
 
 export interface DiffOptions {
@@ -18,22 +19,14 @@ export interface DiffOptions {
 const MARK: Record<DiffItemJson['change'], string> = { added: '+', removed: '-', modified: 'M', metadata: 'U' };
 
 /** Every page of a diff as one answer (`has_next` false). */
-export async function fetchDiff(ctx: CliContext, a: string, b: string, o: DiffOptions): Promise<DiffResult> {
-  let first: DiffResult | null = null;
-  const items: DiffItemJson[] = [];
-  for (;;) {
-    const page = await ctx.client().request('snapshots.diff', {
-      params: { a, b },
-      query: {
-        path: o.path, path_b: o.pathB, recursive: o.recursive === false ? false : undefined,
-        highlight: o.unified === true ? true : undefined, offset: items.length, limit: MAX_LIMIT,
-      },
-    });
-    first ??= page;
-    items.push(...page.items);
-    if (!page.has_next || page.items.length === 0) break;
-  }
-  return { ...first, has_next: false, items };
+export function fetchDiff(ctx: CliContext, a: string, b: string, o: DiffOptions): Promise<DiffResult> {
+  return allPages((offset) => ctx.client().request('snapshots.diff', {
+    params: { a, b },
+    query: {
+      path: o.path, path_b: o.pathB, recursive: o.recursive === false ? false : undefined,
+      highlight: o.unified === true ? true : undefined, offset, limit: MAX_LIMIT,
+    },
+  }));
 }
 
 export async function diff(ctx: CliContext, a: string, b: string, o: DiffOptions): Promise<number> {

@@ -5,18 +5,11 @@ import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
 import { MAX_LIMIT, type ErrorList } from '../../../shared/schemas/index.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
+import { allPages } from '../pages.js';
 import { printable } from '../format.js';
 
-export async function listErrors(ctx: CliContext, ref: string): Promise<ErrorList> {
-  const items: ErrorList['items'] = [];
-  let total = 0;
-  for (;;) {
-    const page = await ctx.client().request('snapshot.errors', { params: { '*': ref }, query: { offset: items.length, limit: MAX_LIMIT } });
-    total = page.total;
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= total) break;
-  }
-  return { total, items };
+export function listErrors(ctx: CliContext, ref: string): Promise<ErrorList> {
+  return allPages((offset) => ctx.client().request('snapshot.errors', { params: { '*': ref }, query: { offset, limit: MAX_LIMIT } }));
 }
 
 export async function errors(ctx: CliContext, arg: string): Promise<number> {

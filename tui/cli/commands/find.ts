@@ -3,9 +3,10 @@
 // optionally of a mime type (GET /api/snapshot/vfs/search/{ref}, every page).
 import type { Command } from 'commander';
 import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
-import { MAX_LIMIT, type Entry, type SearchResult } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT, type SearchResult } from '../../../shared/schemas/index.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
+import { allPages } from '../pages.js';
 import { formatTable, formatTime, printable } from '../format.js';
 
 export interface FindOptions {
@@ -13,19 +14,11 @@ export interface FindOptions {
   recursive?: boolean;
 }
 
-export async function search(ctx: CliContext, ref: string, pattern: string, o: FindOptions): Promise<SearchResult> {
-  const items: Entry[] = [];
-  let total = 0;
-  for (;;) {
-    const page = await ctx.client().request('snapshot.search', {
-      params: { '*': ref },
-      query: { pattern, mime: o.mime, recursive: o.recursive === false ? false : undefined, offset: items.length, limit: MAX_LIMIT },
-    });
-    total = page.total;
-    items.push(...page.items);
-    if (!page.has_next || page.items.length === 0) break;
-  }
-  return { total, has_next: false, items };
+export function search(ctx: CliContext, ref: string, pattern: string, o: FindOptions): Promise<SearchResult> {
+  return allPages((offset) => ctx.client().request('snapshot.search', {
+    params: { '*': ref },
+    query: { pattern, mime: o.mime, recursive: o.recursive === false ? false : undefined, offset, limit: MAX_LIMIT },
+  }));
 }
 
 export async function find(ctx: CliContext, arg: string, pattern: string, o: FindOptions): Promise<number> {

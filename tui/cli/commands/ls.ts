@@ -5,20 +5,11 @@ import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
 import { MAX_LIMIT, type ChildrenList, type Entry } from '../../../shared/schemas/index.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
+import { allPages } from '../pages.js';
 import { formatTable, formatTime, printable } from '../format.js';
 
-export async function listChildren(ctx: CliContext, ref: string): Promise<ChildrenList> {
-  const items: Entry[] = [];
-  let total = 0;
-  for (;;) {
-    const page = await ctx.client().request('snapshot.children', {
-      params: { '*': ref }, query: { offset: items.length, limit: MAX_LIMIT },
-    });
-    total = page.total;
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= total) break;
-  }
-  return { total, items };
+export function listChildren(ctx: CliContext, ref: string): Promise<ChildrenList> {
+  return allPages((offset) => ctx.client().request('snapshot.children', { params: { '*': ref }, query: { offset, limit: MAX_LIMIT } }));
 }
 
 function row(e: Entry): string[] {

@@ -4,18 +4,11 @@ import type { Command } from 'commander';
 import { MAX_LIMIT, type Snapshot, type SnapshotList } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
+import { allPages } from '../pages.js';
 import { formatBytes, formatTable, formatTime, printable } from '../format.js';
 
-export async function listSnapshots(ctx: CliContext): Promise<SnapshotList> {
-  const items: Snapshot[] = [];
-  let total = 0;
-  for (;;) {
-    const page = await ctx.client().request('repository.snapshots', { query: { offset: items.length, limit: MAX_LIMIT } });
-    total = page.total;
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= total) break;
-  }
-  return { total, items };
+export function listSnapshots(ctx: CliContext): Promise<SnapshotList> {
+  return allPages((offset) => ctx.client().request('repository.snapshots', { query: { offset, limit: MAX_LIMIT } }));
 }
 
 function row(s: Snapshot): string[] {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { MAX_LIMIT, type LocatePathnameResult } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
+import { allPages } from '../pages.js';
 import { UsageError } from '../errors.js';
 import { formatTable, formatTime } from '../format.js';
 
@@ -13,18 +14,10 @@ export interface VersionsOptions {
   oldestFirst?: boolean;
 }
 
-export async function listVersions(ctx: CliContext, resource: string, o: VersionsOptions): Promise<LocatePathnameResult> {
-  const items: LocatePathnameResult['items'] = [];
-  let total = 0;
-  for (;;) {
-    const page = await ctx.client().request('repository.locatePathname', {
-      query: { resource, since: o.since, sort: o.oldestFirst ? 'Timestamp' : '-Timestamp', offset: items.length, limit: MAX_LIMIT },
-    });
-    total = page.total;
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= total) break;
-  }
-  return { total, items };
+export function listVersions(ctx: CliContext, resource: string, o: VersionsOptions): Promise<LocatePathnameResult> {
+  return allPages((offset) => ctx.client().request('repository.locatePathname', {
+    query: { resource, since: o.since, sort: o.oldestFirst ? 'Timestamp' : '-Timestamp', offset, limit: MAX_LIMIT },
+  }));
 }
 
 export async function versions(ctx: CliContext, path: string, o: VersionsOptions): Promise<number> {
