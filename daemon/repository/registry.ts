@@ -5,12 +5,11 @@
 // reconcile) before the repository is served. Entries can be renamed, made the default,
 // given a new stored passphrase (once it unlocks), tested, and forgotten (never their data).
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile, rename, stat, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CairnError, invalidParam } from '../errors.js';
 import { logger } from '../log.js';
-import { openLocalStorage, parseLocation, type Lock, type Storage } from '../storage/index.js';
+import { openLocalStorage, parseLocation, writeFileAtomic, type Lock, type Storage } from '../storage/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import { initStorage, isRepository, openRepository, probeRepository } from './open.js';
 import type { Repository } from './repository.js';
@@ -42,11 +41,6 @@ export type Prepare = (repo: Repository, rebuild: boolean) => Promise<void>;
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
-  const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, data, { mode });
-  await rename(tmp, path);
-}
 
 export class Registry {
   private entries: RepoEntry[] = [];
@@ -91,7 +85,7 @@ export class Registry {
   }
 
   private async save(): Promise<void> {
-    await writeAtomic(join(this.stateDir, 'repositories.json'), JSON.stringify(this.entries, null, 2) + '\n', 0o600);
+    await writeFileAtomic(join(this.stateDir, 'repositories.json'), JSON.stringify(this.entries, null, 2) + '\n', 0o600);
   }
 
   list(): RepoEntry[] {
@@ -138,7 +132,7 @@ export class Registry {
     } finally {
       await storage.close();
     }
-    await writeAtomic(this.secretPath(name), passphrase, 0o600);
+    await writeFileAtomic(this.secretPath(name), passphrase, 0o600);
     log.info('stored passphrase replaced', { name });
   }
 
@@ -255,7 +249,7 @@ export class Registry {
     await this.openEntry(entry, o.passphrase);
     if (entry.default) for (const e of this.entries) e.default = false;
     this.entries.push(entry);
-    await writeAtomic(this.secretPath(name), o.passphrase, 0o600);
+    await writeFileAtomic(this.secretPath(name), o.passphrase, 0o600);
     await this.save();
     log.info(created ? 'repository created' : 'repository registered', { name, location });
     return { ...entry };

@@ -1,8 +1,10 @@
 // daemon/storage/durable.ts — the steps of a durable local write: write everything, fsync a
 // directory, and move a finished temp file under its final name so that both the file and
-// every directory entry leading to it survive a power cut.
-import { constants, mkdir, open, rename, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// every directory entry leading to it survive a power cut. Also the whole-file version for
+// small state files outside a repository (registry, keys, tokens): writeFileAtomic.
+import { randomBytes } from 'node:crypto';
+import { constants, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** Mode of directories storage creates (umask applies). */
 export const DIR_MODE = 0o700;
@@ -49,4 +51,36 @@ export async function placeFile(tmp: string, dest: string): Promise<void> {
   const dirty = await makeDirs(dirname(dest));
   await rename(tmp, dest);
   for (const d of dirty) await fsyncDir(d);
+}
+
+/** Writes `data` to a new, fsynced temporary file beside `file` (creating its directory)
+ *  and returns the temporary file's path; on failure nothing is left behind. */
+export async function writeTempBeside(file: string, data: string | Uint8Array, mode = FILE_MODE): Promise<string> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  const tmp = join(dir, `.${basename(file)}.tmp-${randomBytes(6).toString('hex')}`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await fh.close();
+  return tmp;
+}
+
+/** Replaces `file` with `data` atomically (a reader sees the old or the new content) and
+ *  durably: temporary file, fsync, rename over the name, fsync of the directory. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = FILE_MODE): Promise<void> {
+  const tmp = await writeTempBeside(file, data, mode);
+  try {
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await fsyncDir(dirname(file));
 }

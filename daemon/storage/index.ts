@@ -11,4 +11,5 @@
 export { openLocalStorage } from './local.js';
 export { parseLocation, isLocalFilesystem, remoteFilesystemName, type Location } from './location.js';
 export { crashPoint } from './crash.js';
+export { fsyncDir, writeFileAtomic, writeTempBeside } from './durable.js';
 export type { Storage, Upload, Lock, StorageEntry, SweepReport } from './types.js';
