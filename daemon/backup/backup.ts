@@ -17,7 +17,8 @@ import { encodeCanonical } from '../msgpack.js';
 import { latestSnapshot, writeDir, type TreeNode } from '../snapshot/index.js';
 import { Limiter } from './limiter.js';
 import { ProgressTracker, type BackupProgress } from './progress.js';
-import { readLarge } from './read-file.js';
+import { readLarge, SEGMENT } from './read-file.js';
+import { SegmentBuffers } from './segment-buffers.js';
 import { SmallFiles, SmallReadError } from './small-files.js';
 
 const log = logger('backup');
@@ -140,7 +141,9 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
   const admitted = new Limiter(o.filesInFlight ?? 2048);
   const reads = new Limiter(o.readConcurrency ?? 64);
   const larges = new Limiter(o.largeConcurrency ?? 3);
-  const budget = new Limiter(o.segmentBudget ?? 48 << 20);
+  // Segment buffers: 8 MiB and 2 MiB before it for the tail carried from the segment
+  // before (longer tails, from runs of one byte value, take a one-off buffer).
+  const buffers = new SegmentBuffers(SEGMENT + (2 << 20), Math.max(2, Math.floor((o.segmentBudget ?? 48 << 20) / SEGMENT)));
   const cacheBefore = BigInt(started - (o.filesCacheWindowMs ?? 3000)) * 1_000_000n;
   const stats = { files: 0, dirs: 0, symlinks: 0, others: 0, bytes: 0 };
   let cacheRows: Array<{ dirHash: Buffer; name: Buffer; row: Parameters<Repository['index']['putFiles']>[0][number]['row'] }> = [];
@@ -202,7 +205,7 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
           await larges.acquire();
         }
       }
-      if (!r) r = await readLarge({ repo, session, budget, signal, onBytes: bytesDone }, n.path);
+      if (!r) r = await readLarge({ repo, session, buffers, signal, onBytes: bytesDone }, n.path);
       const { ids, size, stable } = r;
       node.content = ids;
       node.size = size;

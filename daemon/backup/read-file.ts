@@ -10,15 +10,16 @@ import { seekData, seekHole } from '../../native/index.js';
 import { throwIfAborted } from '../errors.js';
 import type { Repository, Session } from '../repository/index.js';
 import { uninitialised } from '../workers/index.js';
-import { Limiter } from './limiter.js';
+import type { SegmentBuffers } from './segment-buffers.js';
 
 export const SEGMENT = 8 << 20;
 
 export interface ReadContext {
   repo: Pick<Repository, 'pool' | 'gear' | 'chunkerParams' | 'keys'>;
   session: Pick<Session, 'storeChunks'>;
-  /** Bytes of segments in flight across all files (reading, chunking, sealing). */
-  budget: Limiter;
+  /** The backup's segment buffers (SEGMENT bytes and room for a carried tail before them);
+   *  their count bounds the bytes in flight across all files (reading, chunking, sealing). */
+  buffers: SegmentBuffers;
   signal?: AbortSignal;
   onBytes(n: number): void;
 }
@@ -76,27 +77,33 @@ function dataRanges(fd: number, size: number): Array<[number, number]> {
   return out;
 }
 
-/** Reads [pos, pos+len) into a fresh transferable buffer, zeros where `ranges` has holes. */
-async function readSegment(fh: FileHandle, pos: number, len: number, ranges: Array<[number, number]> | null): Promise<{ buf: Uint8Array; n: number }> {
-  if (!ranges) {
-    const buf = new Uint8Array(Buffer.allocUnsafeSlow(len).buffer, 0, len);
-    return { buf, n: await readFully(fh, buf, 0, len, pos) };
-  }
-  const buf = new Uint8Array(len); // zero-filled: holes stay zero
-  const end = pos + len;
+/** Reads [pos, pos+len) of the file into `into`, zeros where `ranges` has holes. */
+async function readSegment(fh: FileHandle, pos: number, into: Uint8Array, ranges: Array<[number, number]> | null): Promise<number> {
+  if (!ranges) return readFully(fh, into, 0, into.length, pos);
+  const end = pos + into.length;
+  let at = pos; // bytes before `at` are filled
   for (const [a, b] of ranges) {
     if (b <= pos || a >= end) continue;
     const s = Math.max(a, pos);
     const e = Math.min(b, end);
-    await readFully(fh, buf, s - pos, e - s, s);
+    into.fill(0, at - pos, s - pos);
+    await readFully(fh, into, s - pos, e - s, s);
+    at = e;
   }
-  return { buf, n: len };
+  into.fill(0, at - pos);
+  return into.length;
 }
+
+/** A segment's bytes with the tail carried from the one before: a view into `owner` (a
+ *  pooled buffer), or into a one-off buffer when the tail did not fit before the segment. */
+interface Work { owner: ArrayBuffer; buf: ArrayBuffer; off: number; len: number }
 
 /** Streams a big file through the chunker and stores its new chunks. */
 export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadResult> {
   const fh = await openForRead(path);
   const inflight: Array<Promise<void>> = [];
+  const { buffers } = ctx;
+  const lead = buffers.size - SEGMENT;
   try {
     const st = await fh.stat({ bigint: true });
     const before = stampOf(st);
@@ -107,13 +114,15 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
     let tail: Uint8Array = new Uint8Array(0);
     let pos = 0;
     let total = 0;
-    // Each segment holds budget from its read until its chunks are sealed and written.
-    const readNext = async (at: number): Promise<{ buf: Uint8Array; n: number }> => {
-      await ctx.budget.acquire(SEGMENT);
-      return readSegment(fh, at, Math.min(SEGMENT, size - at), ranges).catch((e: unknown) => {
-        ctx.budget.release(SEGMENT);
+    // A segment holds its buffer from the read until its chunks are sealed and written.
+    const readNext = async (at: number): Promise<{ owner: ArrayBuffer; n: number }> => {
+      const owner = await buffers.take();
+      try {
+        return { owner, n: await readSegment(fh, at, new Uint8Array(owner, lead, Math.min(SEGMENT, size - at)), ranges) };
+      } catch (e) {
+        buffers.give(owner);
         throw e;
-      });
+      }
     };
     let next = size > 0 ? readNext(0) : null;
     while (next) {
@@ -124,20 +133,37 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
       const short = seg.n < segLen;
       const final = short || pos >= size;
       next = final ? null : readNext(pos);
-      const len = tail.length + seg.n;
-      const ab = uninitialised(len);
-      const view = new Uint8Array(ab);
-      view.set(tail, 0);
-      view.set(seg.buf.subarray(0, seg.n), tail.length);
-      const res = await ctx.repo.pool.chunkIds({
-        buf: ab, len, final, gear: ctx.repo.gear, params: ctx.repo.chunkerParams, idKey: ctx.repo.keys.id,
-      });
-      const data = new Uint8Array(res.buf, 0, len);
+      const w: Work = { owner: seg.owner, buf: seg.owner, off: lead - tail.length, len: tail.length + seg.n };
+      if (tail.length <= lead) {
+        new Uint8Array(w.buf, w.off, tail.length).set(tail);
+      } else { // long tails come from long runs of one byte value (chunks at the max size)
+        w.buf = uninitialised(w.len);
+        w.off = 0;
+        const view = new Uint8Array(w.buf);
+        view.set(tail, 0);
+        view.set(new Uint8Array(seg.owner, lead, seg.n), tail.length);
+      }
+      let res;
+      try {
+        res = await ctx.repo.pool.chunkIds({
+          buf: w.buf, off: w.off, len: w.len, final, gear: ctx.repo.gear, params: ctx.repo.chunkerParams, idKey: ctx.repo.keys.id,
+        });
+      } catch (e) {
+        buffers.give(w.buf === w.owner ? null : w.owner);
+        throw e;
+      }
+      const data = new Uint8Array(res.buf, w.off, w.len);
       for (let i = 0; i < res.cuts.length; i++) ids.push(Buffer.from(res.ids.buffer, res.ids.byteOffset + i * 32, 32));
       const last = res.cuts.length > 0 ? res.cuts[res.cuts.length - 1]! : 0;
       tail = data.slice(last);
-      // `data` is handed over (transferred to a sealing worker): not touched after this.
-      inflight.push(ctx.session.storeChunks(data, res.cuts, res.ids).finally(() => ctx.budget.release(SEGMENT)));
+      // `data` is handed over (transferred to a sealing worker) and comes back when stored.
+      const owned = w.buf === w.owner;
+      inflight.push(ctx.session.storeChunks(data, res.cuts, res.ids).then(
+        (back) => buffers.give(owned ? back : w.owner),
+        (e: unknown) => {
+          buffers.give(owned ? null : w.owner);
+          throw e;
+        }));
       if (inflight.length >= 2) await inflight.shift();
       total += seg.n;
       ctx.onBytes(seg.n);

@@ -66,11 +66,12 @@ export class Packer {
   /**
    * Seals and writes `units` (all into one pack). Resolves once they are written.
    * With `owned`, every unit is a view into that ArrayBuffer, which is handed to the
-   * worker as it is (transferred, not copied: the caller must not touch it again).
+   * worker as it is (transferred, not copied: the caller must not touch it again) and
+   * comes back as the result, for the caller to reuse.
    */
-  async add(units: UnitSpec[], owned?: ArrayBuffer): Promise<void> {
+  async add(units: UnitSpec[], owned?: ArrayBuffer): Promise<ArrayBuffer | null> {
     if (this.error) throw this.error;
-    if (units.length === 0) return;
+    if (units.length === 0) return owned ?? null;
     let raw = 0;
     for (const u of units) raw += u.bytes.length + 32;
     let p = this.current;
@@ -121,6 +122,7 @@ export class Packer {
           id: u.kind === 1 ? null : u.id, members: u.kind === 1 ? (u.members ?? []) : null,
         }, sealed.subarray(part.off, part.off + part.len));
       }));
+      return owned ? res.buf : null;
     } catch (e) {
       p.failed = e;
       this.error = e;

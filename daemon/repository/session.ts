@@ -29,7 +29,7 @@ export class Session {
   private readonly trees: Packer;
   private group: { buf: Buffer; len: number; members: Array<[Buffer, number, number]> } | null = null;
   private readonly groupTarget: number;
-  private groupWrites = new Set<Promise<void>>();
+  private groupWrites = new Set<Promise<unknown>>();
 
   constructor(private readonly repo: Repository, nowMs: number = Date.now()) {
     this.startedAt = nowMs;
@@ -84,9 +84,10 @@ export class Session {
 
   /**
    * Stores the new chunks among `ids` (their bytes at `cuts` in `buf`). `buf` must be a
-   * view of an ArrayBuffer the caller gives up: it is transferred to a worker for sealing.
+   * view of an ArrayBuffer the caller gives up: it is transferred to a worker for sealing,
+   * and is the result once they are stored (the caller may reuse it).
    */
-  async storeChunks(buf: Uint8Array, cuts: Uint32Array, ids: Uint8Array): Promise<void> {
+  async storeChunks(buf: Uint8Array, cuts: Uint32Array, ids: Uint8Array): Promise<ArrayBuffer | null> {
     const units = [];
     let start = 0;
     for (let i = 0; i < cuts.length; i++) {
@@ -100,7 +101,8 @@ export class Session {
       }
       start = end;
     }
-    if (units.length > 0) await this.data.add(units, buf.buffer as ArrayBuffer);
+    if (units.length === 0) return buf.buffer as ArrayBuffer;
+    return this.data.add(units, buf.buffer as ArrayBuffer);
   }
 
   /** Adds a small content (one chunk under 256 KiB) to the open group unless known. */
@@ -123,7 +125,9 @@ export class Session {
     const g = this.group;
     this.group = null;
     if (!g || g.members.length === 0) return;
-    const write = this.data.add([{ bytes: g.buf.subarray(0, g.len), kind: 1, id: Buffer.alloc(32), members: g.members }]);
+    // The group's buffer (its own ArrayBuffer: allocUnsafe of ≥ 4 KiB) is transferred, not copied.
+    const owned = g.buf.byteOffset === 0 && g.buf.buffer.byteLength === g.buf.length ? g.buf.buffer as ArrayBuffer : undefined;
+    const write = this.data.add([{ bytes: g.buf.subarray(0, g.len), kind: 1, id: Buffer.alloc(32), members: g.members }], owned);
     this.groupWrites.add(write);
     try {
       await write;

@@ -14,9 +14,10 @@ import { scanToPort } from '../walk/index.js';
 import { applyMetaSync } from './apply-meta.js';
 import { dataRuns } from './data-runs.js';
 import type {
-  Task, ChunkIdsTask, ChunkIdsResult, ReadSmallTask, ReadSmallResult, SmallFileRead, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
+  Task, ChunkIdsTask, ChunkIdsResult, ReadSmallTask, ReadSmallWire, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
   OpenTask, OpenResult, ScanTask,
 } from './tasks.js';
+import { READ_GREW, READ_OK, READ_STABLE } from './tasks.js';
 
 /** Returns `value` to the main thread with `list` transferred, not copied. */
 function transfer<T>(value: T, list: ArrayBuffer[]): T {
@@ -37,7 +38,7 @@ function chunker(gear: Uint8Array, params: ChunkerParams): ReturnType<typeof chu
 }
 
 function chunkIds(t: ChunkIdsTask): ChunkIdsResult {
-  const data = new Uint8Array(t.buf, 0, t.len);
+  const data = new Uint8Array(t.buf, t.off, t.len);
   const cuts = chunker(t.gear, t.params).cuts(data, t.final);
   const ids = new Uint8Array(cuts.length * 32);
   const key = Buffer.from(t.idKey);
@@ -64,50 +65,62 @@ function openNoAtime(path: Buffer): number {
 
 /** Whole small files: open, fstat, read, fstat, close — synchronous, a few µs each here
  *  against ~35 µs per fs.promises call on the main thread. */
-function readSmall(t: ReadSmallTask): ReadSmallResult {
+function readSmall(t: ReadSmallTask): ReadSmallWire {
+  const n = t.ends.length;
   const parts: Buffer[] = [];
-  const files: SmallFileRead[] = [];
-  const ids = new Uint8Array(t.paths.length * 32);
+  const ids = new Uint8Array(n * 32);
+  const lens = new Uint32Array(n);
+  const stamps = new BigInt64Array(n * 4);
+  const flags = new Uint8Array(n);
+  const errors: ReadSmallWire['errors'] = [];
   const key = Buffer.from(t.idKey);
+  const paths = Buffer.from(t.paths.buffer, t.paths.byteOffset, t.paths.byteLength);
   let total = 0;
-  t.paths.forEach((p, i) => {
+  for (let i = 0, start = 0; i < n; start = t.ends[i]!, i++) {
     let fd = -1;
     try {
-      fd = openNoAtime(Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+      fd = openNoAtime(paths.subarray(start, t.ends[i]!));
       const before = fstatSync(fd, { bigint: true });
       if (before.size >= BigInt(t.limit)) {
-        files.push({ ok: false, code: 'EFBIG', message: 'grew since the scan', grew: true });
-        return;
+        flags[i] = READ_GREW;
+        errors.push([i, 'EFBIG', 'grew since the scan']);
+        continue;
       }
       const buf = Buffer.allocUnsafe(Number(before.size));
-      let n = 0;
-      while (n < buf.length) {
-        const r = readSync(fd, buf, n, buf.length - n, n);
+      let got = 0;
+      while (got < buf.length) {
+        const r = readSync(fd, buf, got, buf.length - got, got);
         if (r === 0) break;
-        n += r;
+        got += r;
       }
       const after = fstatSync(fd, { bigint: true });
-      const stable = n === buf.length && after.size === before.size && after.mtimeNs === before.mtimeNs
+      const stable = got === buf.length && after.size === before.size && after.mtimeNs === before.mtimeNs
         && after.ctimeNs === before.ctimeNs;
-      const data = buf.subarray(0, n);
+      const data = buf.subarray(0, got);
       ids.set(hmacId(key, data), i * 32);
-      files.push({ ok: true, off: total, len: n, stable, size: before.size, mtimeNs: before.mtimeNs, ctimeNs: before.ctimeNs, ino: before.ino });
+      lens[i] = got;
+      stamps[i * 4] = before.size;
+      stamps[i * 4 + 1] = before.mtimeNs;
+      stamps[i * 4 + 2] = before.ctimeNs;
+      stamps[i * 4 + 3] = before.ino;
+      flags[i] = READ_OK | (stable ? READ_STABLE : 0);
       parts.push(data);
-      total += n;
+      total += got;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      files.push({ ok: false, code: err.code ?? 'EIO', message: err.message });
+      errors.push([i, err.code ?? 'EIO', err.message]);
     } finally {
       if (fd >= 0) closeSync(fd);
     }
-  });
+  }
   const out = new Uint8Array(total);
   let o = 0;
   for (const d of parts) {
     out.set(d, o);
     o += d.length;
   }
-  return transfer<ReadSmallResult>({ buf: out.buffer, files, ids }, [out.buffer, ids.buffer as ArrayBuffer]);
+  return transfer<ReadSmallWire>({ buf: out.buffer, ids, lens, stamps, flags, errors },
+    [out.buffer, ids.buffer as ArrayBuffer, lens.buffer as ArrayBuffer, stamps.buffer as ArrayBuffer, flags.buffer as ArrayBuffer]);
 }
 
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
