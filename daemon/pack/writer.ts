@@ -38,6 +38,9 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
+/** Units under this size are written together with their waiting neighbours. */
+const COALESCE_BELOW = 256 * 1024;
+
 function bad(message: string): CairnError {
   return new CairnError('internal-error', `pack writer: ${message}`);
 }
@@ -139,20 +142,40 @@ export class PackWriter {
     }
   }
 
-  /** Writes every waiting unit whose turn has come. */
+  /** Writes every waiting unit whose turn has come; small neighbours (trees, small groups)
+   *  go out as one write instead of one system call each. */
   private drain(): void {
+    let run: Waiting[] = [];
+    let runBytes = 0;
+    const send = (): void => {
+      if (run.length === 0) return;
+      const units = run;
+      run = [];
+      runBytes = 0;
+      const bytes = units.length === 1 ? units[0]!.sealed : Buffer.concat(units.map((u) => u.sealed));
+      this.enqueue(bytes).then(() => units.forEach((u) => u.resolve()), (e: unknown) => units.forEach((u) => u.reject(e)));
+    };
     for (let w = this.waiting.get(this.nextToWrite); w; w = this.waiting.get(this.nextToWrite)) {
       const unit = this.nextToWrite++;
       this.waiting.delete(unit);
       this.waitingBytes -= w.sealed.length;
       const group = w.entry.kind === UnitKind.group;
       this.entries.push({
-        unit, kind: w.entry.kind, codec: w.entry.codec, offset: this.offset, storedLen: w.sealed.length,
+        unit, kind: w.entry.kind, codec: w.entry.codec, offset: this.offset + runBytes, storedLen: w.sealed.length,
         rawLen: w.entry.rawLen, id: group ? null : w.entry.id!,
         members: group ? w.entry.members!.map(([id, off, len]) => [id, off, len]) : null,
       });
-      this.enqueue(w.sealed).then(w.resolve, w.reject);
+      if (w.sealed.length >= COALESCE_BELOW) {
+        send();
+        run = [w];
+        send();
+        continue;
+      }
+      run.push(w);
+      runBytes += w.sealed.length;
+      if (runBytes >= COALESCE_BELOW) send();
     }
+    send();
   }
 
   /** Appends bytes to the file in call order; the hash follows the same order. */

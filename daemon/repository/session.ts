@@ -6,7 +6,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { crashPoint } from '../storage/index.js';
-import { Packer, type IndexedUnit } from './packer.js';
+import { Packer, type IndexedUnit, type UnitSpec } from './packer.js';
+
+/** Bytes of encoded trees sealed in one worker task. */
+const TREE_BATCH = 256 * 1024;
 import type { Repository } from './repository.js';
 import type { SnapshotRecord } from './records.js';
 
@@ -30,6 +33,11 @@ export class Session {
   private group: { buf: Buffer; len: number; members: Array<[Buffer, number, number]> } | null = null;
   private readonly groupTarget: number;
   private groupWrites = new Set<Promise<unknown>>();
+  private treeBatch: UnitSpec[] = [];
+  private treeBatchBytes = 0;
+  private treeSendQueued = false;
+  private readonly treeWrites = new Set<Promise<void>>();
+  private treeFailure: unknown = null;
 
   constructor(private readonly repo: Repository, nowMs: number = Date.now()) {
     this.startedAt = nowMs;
@@ -136,21 +144,53 @@ export class Session {
     }
   }
 
-  /** Stores an encoded tree (kind 2) or error page (kind 3); returns its id. */
+  /**
+   * Stores an encoded tree (kind 2) or error page (kind 3) and returns its id at once: trees
+   * are sealed in batches (one worker task per ~256 KiB, or per turn of the event loop,
+   * instead of one per directory: 4,600 round trips on the small-files corpus) and written
+   * in the background. flush() waits for them and throws if one failed.
+   */
   async storeTree(bytes: Buffer, kind: 2 | 3 = 2): Promise<Buffer> {
+    if (this.treeFailure) throw this.treeFailure;
     const id = this.repo.hmac(bytes);
     if (this.has(id)) return id;
     this.markPending(id);
-    await this.trees.add([{ bytes, kind, id }]);
-    // Trees stay in the decrypted cache: mount, diff and the next backup read them.
-    await this.repo.index.putTree(id, bytes);
+    this.treeBatch.push({ bytes, kind, id });
+    this.treeBatchBytes += bytes.length;
+    if (this.treeBatchBytes >= TREE_BATCH) {
+      this.sendTrees();
+    } else if (!this.treeSendQueued) {
+      this.treeSendQueued = true;
+      setImmediate(() => {
+        this.treeSendQueued = false;
+        this.sendTrees();
+      });
+    }
     return id;
+  }
+
+  private sendTrees(): void {
+    const units = this.treeBatch;
+    if (units.length === 0) return;
+    this.treeBatch = [];
+    this.treeBatchBytes = 0;
+    const write = this.trees.add(units)
+      // Trees stay in the decrypted cache: mount, diff and the next backup read them.
+      .then(() => Promise.all(units.map((u) => this.repo.index.putTree(u.id, Buffer.from(u.bytes.buffer, u.bytes.byteOffset, u.bytes.byteLength)))))
+      .then(() => undefined, (e: unknown) => {
+        this.treeFailure ??= e;
+      });
+    this.treeWrites.add(write);
+    void write.finally(() => this.treeWrites.delete(write));
   }
 
   /** Closes the group and makes every pack of this session durable and indexed. */
   async flush(): Promise<void> {
     await this.closeGroup();
     await Promise.all([...this.groupWrites]);
+    this.sendTrees();
+    await Promise.all([...this.treeWrites]);
+    if (this.treeFailure) throw this.treeFailure;
     await Promise.all([this.data.flush(), this.trees.flush()]);
   }
 
@@ -168,7 +208,8 @@ export class Session {
   /** Cancel or failure: finished packs stay (dedup sources), partial uploads go. */
   async abort(): Promise<void> {
     this.group = null;
-    await Promise.allSettled([...this.groupWrites]);
+    this.treeBatch = [];
+    await Promise.allSettled([...this.groupWrites, ...this.treeWrites]);
     await Promise.allSettled([this.data.abort(), this.trees.abort()]);
     await this.end();
   }
