@@ -2,12 +2,12 @@
 // body, list paging, `?repository=` and `?async=`. Used by shared/routes.ts, the daemon's
 // validation and the typed client.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MAX_LIMIT } from '../vocabulary.js';
+export { MAX_LIMIT };
 
 /** `T | null` as JSON Schema `anyOf`. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-/** Largest `limit` a list honours; larger values are clamped, not refused (API.md). */
-export const MAX_LIMIT = 1000;
 /** `limit` when the query has none. */
 export const DEFAULT_LIMIT = 50;
 

@@ -6,10 +6,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.js';
 import type { Job } from './job.js';
+import { EVENT_NAMES } from '../vocabulary.js';
+export { EVENT_NAMES };
 
-export const EVENT_NAMES = [
-  'job.created', 'job.progress', 'job.finished', 'snapshot.created', 'snapshot.removed', 'mount.changed', 'schedule.changed',
-] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const SnapshotCreatedEventSchema = Type.Object({

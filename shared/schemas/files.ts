@@ -3,6 +3,8 @@
 // Used by shared/routes.ts (validation, OpenAPI) and the typed client.
 import { Type, type Static } from '@sinclair/typebox';
 import { RepositoryQuery } from './common.js';
+import { DIGEST_ALGORITHMS } from '../vocabulary.js';
+export { DIGEST_ALGORITHMS };
 
 export const RENDER_MODES = ['code', 'text', 'text_styled', 'auto', 'highlight'] as const;
 export type RenderMode = (typeof RENDER_MODES)[number];
@@ -24,7 +26,6 @@ export const CatQuery = Type.Object({
 });
 export type CatQueryJson = Static<typeof CatQuery>;
 
-export const DIGEST_ALGORITHMS = ['SHA256', 'SHA1', 'MD5', 'BLAKE2B'] as const;
 export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
 export const DigestQuery = Type.Object({

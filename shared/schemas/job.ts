@@ -3,9 +3,9 @@
 // this shape; the TUI renders it.
 import { Type, type Static } from '@sinclair/typebox';
 import { ListOf, Nullable, Paging } from './common.js';
+import { JOB_STATUSES, JOB_KINDS, ENDED_JOB_STATUSES } from '../vocabulary.js';
+export { JOB_STATUSES, JOB_KINDS, ENDED_JOB_STATUSES };
 
-export const JOB_STATUSES = ['pending', 'running', 'success', 'failed', 'canceled'] as const;
-export const JOB_KINDS = ['backup', 'restore', 'check', 'prune', 'sync', 'maintenance', 'remove'] as const;
 export const JOB_TRIGGERS = ['api', 'schedule', 'retry'] as const;
 
 export const JobStatusSchema = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
@@ -68,8 +68,6 @@ export const JobListQuery = Type.Object({
 });
 export type JobListQueryJson = Static<typeof JobListQuery>;
 
-/** `/api/history`: finished jobs only, most recently ended first. */
-export const ENDED_JOB_STATUSES = ['success', 'failed', 'canceled'] as const;
 export const HistoryQuery = Type.Object({
   status: Type.Optional(Type.Union(ENDED_JOB_STATUSES.map((s) => Type.Literal(s)))),
   kind: Type.Optional(JobKindSchema),

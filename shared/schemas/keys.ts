@@ -3,8 +3,9 @@
 // shared/routes.ts, the daemon's validation and the typed client (`cairn keys`).
 import { Type, type Static } from '@sinclair/typebox';
 import { ListOf, Nullable } from './common.js';
+import { KEY_ROLES } from '../vocabulary.js';
+export { KEY_ROLES };
 
-export const KEY_ROLES = ['admin', 'operator', 'reader', 'appender'] as const;
 export const KeyRoleSchema = Type.Union(KEY_ROLES.map((r) => Type.Literal(r)));
 
 export const KeySchema = Type.Object({

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ROUTES, ROUTE_KEYS, openApiPath, routeSpec, type RouteKey, type RouteOf } from '../../shared/routes.js';
+import { ROUTE_INDEX } from '../../shared/route-index.js';
 import type { BackupResult, CheckResult, Job, RestoreResult } from '../../shared/schemas/index.js';
 
 const repoRoot = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
@@ -85,4 +86,14 @@ const typed: [
 
 t.test('response types survive the table (checked by the compiler)', async (t) => {
   t.same(typed, [true, true, true, true]);
+});
+
+t.test('shared/route-index.ts says what the table says (the CLI reads the index)', async (t) => {
+  t.same(Object.keys(ROUTE_INDEX).sort(), [...ROUTE_KEYS].sort(), 'the same keys');
+  for (const key of ROUTE_KEYS) {
+    const spec = routeSpec(key);
+    const qs = spec.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
+    const expected = { method: spec.method, url: spec.url, ...(qs?.properties?.repository !== undefined ? { repository: true } : {}) };
+    t.same(ROUTE_INDEX[key], expected, key);
+  }
 });

@@ -5,8 +5,8 @@
 // no time limits. `--repo` travels as `?repository=` on every route whose query takes it.
 import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
-import type { TObject } from '@sinclair/typebox';
-import { routeSpec, type RouteKey } from '../../shared/routes.js';
+import { ROUTE_INDEX } from '../../shared/route-index.js';
+import type { RouteKey } from '../../shared/routes.js';
 import type { Job, JobStreamEvent } from '../../shared/schemas/index.js';
 import { CAIRN_VERSION } from '../../shared/version.js';
 import { describeEndpoint, type Endpoint } from './address.js';
@@ -62,8 +62,7 @@ export function queryString(query: Record<string, QueryValue> | undefined): stri
 }
 
 function takesRepository(key: RouteKey): boolean {
-  const qs = routeSpec(key).schema?.querystring as TObject | undefined;
-  return qs?.properties?.repository !== undefined;
+  return ROUTE_INDEX[key].repository === true;
 }
 
 export class ApiClient {
@@ -104,7 +103,7 @@ export class ApiClient {
     if (status !== 202 && status !== 200) throw apiErrorFrom(status, text);
     const body = JSON.parse(text) as Partial<JobAccepted>;
     if (!body.job || typeof body.job.id !== 'string') {
-      throw new ConnectionError(`cairnd answered ${routeSpec(key).url} without a job (is it a cairnd?)`);
+      throw new ConnectionError(`cairnd answered ${ROUTE_INDEX[key].url} without a job (is it a cairnd?)`);
     }
     return body.job;
   }
@@ -125,7 +124,7 @@ export class ApiClient {
 
   /** `/api/jobs/{id}/stream`: the job's `progress`, `log` and `end` events, JSON-decoded. */
   async *jobEvents(jobId: string, signal?: AbortSignal): AsyncGenerator<JobStreamEvent> {
-    const path = fillUrl(routeSpec('jobs.stream').url, { id: jobId });
+    const path = fillUrl(ROUTE_INDEX['jobs.stream'].url, { id: jobId });
     for await (const m of this.stream(path, signal)) {
       if (m.event !== 'progress' && m.event !== 'log' && m.event !== 'end') continue;
       yield { event: m.event, data: JSON.parse(m.data) } as JobStreamEvent;
@@ -135,7 +134,7 @@ export class ApiClient {
   /** Calls a route that answers bytes (reader, cat, archives): the body as a stream, read
    *  at the caller's pace, with no time limits. Any status but 2xx throws ApiError. */
   async bytes<K extends RouteKey>(key: K, opts: RequestOptions<K> = {}): Promise<ByteResponse> {
-    const spec = routeSpec(key);
+    const spec = ROUTE_INDEX[key];
     const query: Record<string, QueryValue> = { ...(opts.query as Record<string, QueryValue> | undefined) };
     if (this.repository && query.repository === undefined && takesRepository(key)) query.repository = this.repository;
     const path = this.prefix + fillUrl(spec.url, opts.params as Record<string, string> | undefined) + queryString(query);
@@ -164,7 +163,7 @@ export class ApiClient {
   }
 
   private async call<K extends RouteKey>(key: K, opts: RequestOptions<K>): Promise<{ status: number; text: string }> {
-    const spec = routeSpec(key);
+    const spec = ROUTE_INDEX[key];
     const query: Record<string, QueryValue> = { ...(opts.query as Record<string, QueryValue> | undefined) };
     if (this.repository && query.repository === undefined && takesRepository(key)) query.repository = this.repository;
     const path = this.prefix + fillUrl(spec.url, opts.params as Record<string, string> | undefined) + queryString(query);

@@ -3,7 +3,8 @@
 // page), one line per change as restic prints them (`+` added, `-` removed, `M` modified,
 // `U` metadata only), then the totals; `--unified` adds the unified diff of a text file.
 import type { Command } from 'commander';
-import { MAX_LIMIT, type DiffItemJson, type DiffResult } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type DiffItemJson, type DiffResult } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

@@ -2,7 +2,8 @@
 // digest computed by cairnd from the snapshot (GET /api/files/digest/{ref}), printed as
 // `sha256sum` prints it (`DIGEST  PATH`), or the API's JSON.
 import { Option, type Command } from 'commander';
-import { DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../../shared/schemas/index.js';
+import { DIGEST_ALGORITHMS } from '../../../shared/vocabulary.js';
+import { type DigestAlgorithm } from '../../../shared/schemas/index.js';
 import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';

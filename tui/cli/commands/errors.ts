@@ -2,7 +2,8 @@
 // not read, with why, sorted by path (GET /api/snapshot/vfs/errors/{ref}, every page).
 import type { Command } from 'commander';
 import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
-import { MAX_LIMIT, type ErrorList } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type ErrorList } from '../../../shared/schemas/index.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

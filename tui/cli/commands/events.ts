@@ -2,8 +2,9 @@
 // /api/events) and prints one line per event until Ctrl-C (exit 0) or until cairnd closes
 // it (exit 1). With --json each line is `{"event": NAME, "data": {…}}`, the API's data.
 import type { Command } from 'commander';
-import { routeSpec } from '../../../shared/routes.js';
-import { EVENT_NAMES, type ApiEvent, type EventName, type Job } from '../../../shared/schemas/index.js';
+import { ROUTE_INDEX } from '../../../shared/route-index.js';
+import { EVENT_NAMES } from '../../../shared/vocabulary.js';
+import { type ApiEvent, type EventName, type Job } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
@@ -40,7 +41,7 @@ export async function events(ctx: CliContext): Promise<number> {
   const abort = new AbortController();
   const stop = ctx.io.onInterrupt(() => abort.abort());
   try {
-    for await (const m of ctx.client().stream(routeSpec('events').url, abort.signal)) {
+    for await (const m of ctx.client().stream(ROUTE_INDEX.events.url, abort.signal)) {
       if (!KNOWN.has(m.event)) continue;
       const e = { event: m.event as EventName, data: JSON.parse(m.data) as unknown };
       if (ctx.json) ctx.io.stdout.write(JSON.stringify(e) + '\n');

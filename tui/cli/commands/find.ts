@@ -3,7 +3,8 @@
 // optionally of a mime type (GET /api/snapshot/vfs/search/{ref}, every page).
 import type { Command } from 'commander';
 import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
-import { MAX_LIMIT, type SearchResult } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type SearchResult } from '../../../shared/schemas/index.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

@@ -1,7 +1,8 @@
 // tui/cli/commands/history.ts — `cairn history`: finished jobs, most recently ended first
 // (GET /api/history).
 import { Option, type Command } from 'commander';
-import { ENDED_JOB_STATUSES, JOB_KINDS, MAX_LIMIT, type HistoryQueryJson, type Job } from '../../../shared/schemas/index.js';
+import { ENDED_JOB_STATUSES, JOB_KINDS, MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type HistoryQueryJson, type Job } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';

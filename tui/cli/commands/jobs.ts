@@ -4,7 +4,8 @@
 // /api/jobs/{id}/wait until it ends) and `cairn cancel JOB` (POST /api/jobs/{id}/cancel).
 // `jobs wait` and `jobs retry` exit 0 when the job succeeded, 1 otherwise.
 import { Option, type Command } from 'commander';
-import { JOB_STATUSES, type Job, type JobStatus } from '../../../shared/schemas/index.js';
+import { JOB_STATUSES } from '../../../shared/vocabulary.js';
+import { type Job, type JobStatus } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';

@@ -5,7 +5,8 @@
 // table, and the token once with a warning that it is not shown again.
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { KEY_ROLES, type Key, type KeyWithToken } from '../../../shared/schemas/index.js';
+import { KEY_ROLES } from '../../../shared/vocabulary.js';
+import { type Key, type KeyWithToken } from '../../../shared/schemas/index.js';
 import { collect, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -2,7 +2,8 @@
 // `ls -l` shows it (GET /api/snapshot/vfs/children/{ref}, every page).
 import type { Command } from 'commander';
 import { formatSnapshotRef } from '../../../shared/snapshot-ref.js';
-import { MAX_LIMIT, type ChildrenList, type Entry } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type ChildrenList, type Entry } from '../../../shared/schemas/index.js';
 import { parseSnapshotArg, type Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

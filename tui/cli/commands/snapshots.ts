@@ -1,7 +1,8 @@
 // tui/cli/commands/snapshots.ts — `cairn snapshots`: the repository's snapshots, oldest
 // first (GET /api/repository/snapshots, every page).
 import type { Command } from 'commander';
-import { MAX_LIMIT, type Snapshot, type SnapshotList } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type Snapshot, type SnapshotList } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

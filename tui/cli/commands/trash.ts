@@ -1,7 +1,8 @@
 // tui/cli/commands/trash.ts — `cairn trash`: the forgotten snapshots, most recently
 // forgotten first (GET /api/repository/trash, every page).
 import type { Command } from 'commander';
-import { MAX_LIMIT, type TrashItem, type TrashList } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type TrashItem, type TrashList } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

@@ -2,7 +2,8 @@
 // version of one absolute path across the snapshots, newest first
 // (GET /api/repository/locate-pathname, every page).
 import type { Command } from 'commander';
-import { MAX_LIMIT, type LocatePathnameResult } from '../../../shared/schemas/index.js';
+import { MAX_LIMIT } from '../../../shared/vocabulary.js';
+import { type LocatePathnameResult } from '../../../shared/schemas/index.js';
 import type { Register } from '../command.js';
 import type { CliContext } from '../context.js';
 import { allPages } from '../pages.js';

@@ -1,0 +1,78 @@
+// shared/route-index.ts — each route's method and URL, and whether it takes `?repository=`,
+// as plain data: what the CLI's client needs at run time. The full table (shared/routes.ts)
+// carries TypeBox schemas, and loading TypeBox alone cost ~120 ms of every `cairn` command.
+// test/shared/routes.test.ts checks that this index says exactly what routes.ts says.
+import type { HttpMethod, RouteKey } from './routes.js';
+
+export interface RouteAddress {
+  method: HttpMethod;
+  url: string;
+  /** the route's query takes `repository` */
+  repository?: true;
+}
+
+export const ROUTE_INDEX: Readonly<Record<RouteKey, RouteAddress>> = {
+  'info': { method: 'GET', url: '/api/info' },
+  'health': { method: 'GET', url: '/api/health' },
+  'openapi': { method: 'GET', url: '/api/openapi.json' },
+  'events': { method: 'GET', url: '/api/events' },
+  'repository.create': { method: 'POST', url: '/api/repository/create' },
+  'repository.info': { method: 'GET', url: '/api/repository/info', repository: true },
+  'repository.snapshots': { method: 'GET', url: '/api/repository/snapshots', repository: true },
+  'repository.importerTypes': { method: 'GET', url: '/api/repository/importer-types', repository: true },
+  'repository.locatePathname': { method: 'GET', url: '/api/repository/locate-pathname', repository: true },
+  'repository.check': { method: 'POST', url: '/api/repository/check', repository: true },
+  'repository.trash': { method: 'GET', url: '/api/repository/trash', repository: true },
+  'repository.prune': { method: 'POST', url: '/api/repository/prune' },
+  'repository.maintenance': { method: 'POST', url: '/api/repository/maintenance', repository: true },
+  'repository.sync': { method: 'POST', url: '/api/repository/sync' },
+  'repositories.list': { method: 'GET', url: '/api/repositories' },
+  'repositories.add': { method: 'POST', url: '/api/repositories' },
+  'repositories.get': { method: 'GET', url: '/api/repositories/:name' },
+  'repositories.update': { method: 'PUT', url: '/api/repositories/:name' },
+  'repositories.delete': { method: 'DELETE', url: '/api/repositories/:name' },
+  'repositories.test': { method: 'POST', url: '/api/repositories/:name/test' },
+  'snapshots.create': { method: 'POST', url: '/api/snapshots/create', repository: true },
+  'snapshot.get': { method: 'GET', url: '/api/snapshot/:id', repository: true },
+  'snapshot.vfs': { method: 'GET', url: '/api/snapshot/vfs/*', repository: true },
+  'snapshot.children': { method: 'GET', url: '/api/snapshot/vfs/children/*', repository: true },
+  'snapshot.search': { method: 'GET', url: '/api/snapshot/vfs/search/*', repository: true },
+  'snapshot.errors': { method: 'GET', url: '/api/snapshot/vfs/errors/*', repository: true },
+  'snapshot.chunks': { method: 'GET', url: '/api/snapshot/vfs/chunks/*', repository: true },
+  'snapshots.restore': { method: 'POST', url: '/api/snapshots/:id/restore', repository: true },
+  'snapshots.check': { method: 'POST', url: '/api/snapshots/:id/check', repository: true },
+  'snapshots.undelete': { method: 'POST', url: '/api/snapshots/undelete', repository: true },
+  'snapshots.diff': { method: 'GET', url: '/api/snapshots/:a/diff/:b', repository: true },
+  'snapshots.mount': { method: 'POST', url: '/api/snapshots/:id/mount' },
+  'snapshots.remove': { method: 'DELETE', url: '/api/snapshots/remove', repository: true },
+  'snapshot.reader': { method: 'GET', url: '/api/snapshot/reader/*', repository: true },
+  'snapshot.readerSignUrl': { method: 'POST', url: '/api/snapshot/reader-sign-url/*', repository: true },
+  'files.cat': { method: 'GET', url: '/api/files/cat/*', repository: true },
+  'files.digest': { method: 'GET', url: '/api/files/digest/*', repository: true },
+  'snapshot.downloader': { method: 'POST', url: '/api/snapshot/vfs/downloader/:id', repository: true },
+  'snapshot.downloaderSignUrl': { method: 'GET', url: '/api/snapshot/vfs/downloader-sign-url/:download_id' },
+  'search.locate': { method: 'GET', url: '/api/search/locate', repository: true },
+  'jobs.list': { method: 'GET', url: '/api/jobs' },
+  'jobs.get': { method: 'GET', url: '/api/jobs/:id' },
+  'jobs.wait': { method: 'GET', url: '/api/jobs/:id/wait' },
+  'jobs.cancel': { method: 'POST', url: '/api/jobs/:id/cancel' },
+  'jobs.retry': { method: 'POST', url: '/api/jobs/:id/retry' },
+  'jobs.logs': { method: 'GET', url: '/api/jobs/:id/logs' },
+  'jobs.stream': { method: 'GET', url: '/api/jobs/:id/stream' },
+  'history': { method: 'GET', url: '/api/history' },
+  'schedules.list': { method: 'GET', url: '/api/schedules' },
+  'schedules.create': { method: 'POST', url: '/api/schedules' },
+  'schedules.get': { method: 'GET', url: '/api/schedules/:id' },
+  'schedules.update': { method: 'PUT', url: '/api/schedules/:id' },
+  'schedules.delete': { method: 'DELETE', url: '/api/schedules/:id' },
+  'schedules.toggle': { method: 'POST', url: '/api/schedules/:id/toggle' },
+  'schedules.run': { method: 'POST', url: '/api/schedules/:id/run' },
+  'scheduler.start': { method: 'POST', url: '/api/scheduler/start' },
+  'scheduler.stop': { method: 'POST', url: '/api/scheduler/stop' },
+  'scheduler.status': { method: 'GET', url: '/api/scheduler/status' },
+  'keys.list': { method: 'GET', url: '/api/keys' },
+  'keys.create': { method: 'POST', url: '/api/keys' },
+  'keys.delete': { method: 'DELETE', url: '/api/keys/:id' },
+  'keys.rotate': { method: 'POST', url: '/api/keys/:id/rotate' },
+  'audit': { method: 'GET', url: '/api/audit' },
+};
