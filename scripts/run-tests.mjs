@@ -25,8 +25,10 @@ const files = walk(join(root, 'dist', 'test'))
   .filter((f) => f.endsWith('.slow.test.js') === slow)
   // a compiled test whose source was renamed or deleted is stale output, not a test
   .filter((f) => existsSync(join(root, relative(join(root, 'dist'), f)).replace(/\.js$/, '.ts')))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .map((f) => relative(root, f))
+  // matched against the path from the checkout (`dist/test/...`): the checkout's own path
+  // may contain the word (a worktree at /work/crash matched every file for `crash`)
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 
 if (files.length === 0) {

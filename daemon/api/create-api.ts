@@ -4,7 +4,7 @@
 // permission), so a route without a handler answers 401/403 like a built one and 404
 // not-found to a caller allowed to use it. onResponse hands each answer to the audit log.
 import Fastify, {
-  type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteHandlerMethod,
+  type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteHandlerMethod,
 } from 'fastify';
 import { ROUTE_KEYS, routeSpec, type Permission, type RouteKey } from '../../shared/routes.js';
 import type { Access, Principal } from '../access/index.js';
@@ -15,6 +15,7 @@ import { startListeners, type HttpSettings, type Listening, type ListenSpec } fr
 import { buildOpenApi } from './openapi.js';
 import { bindJobManager } from './run-as-job.js';
 import { rewriteUrl } from './snapshot-url.js';
+import { serializerCompiler } from './serialization.js';
 import type { Handlers } from './types.js';
 import { schemaErrorFormatter, validatorCompiler } from './validation.js';
 
@@ -49,6 +50,16 @@ function reviver(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
+/** Our compilers as factories: fastify then never loads its defaults at start (its ajv
+ *  compiler, unused here, and fast-json-stringify: ~50 ms of every start). Both compile a
+ *  schema on first use (serialization.ts, validation.ts). fastify types these factories
+ *  after ajv's and fast-json-stringify's own; it calls them with the route definitions
+ *  our compilers take. */
+const compilersFactory = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'];
+
 export function createApi(deps: ApiDeps): Api {
   const app = Fastify({
     logger: false,
@@ -57,13 +68,13 @@ export function createApi(deps: ApiDeps): Api {
     schemaErrorFormatter,
     exposeHeadRoutes: true,
     return503OnClosing: false,
+    schemaController: { compilersFactory },
     frameworkErrors: (err, _request, reply) => {
       const r = toErrorResponse(err);
       void (reply as FastifyReply).code(r.status).headers(r.headers).send(r.body);
     },
   });
   bindJobManager(app, deps.jobs, { handlers: deps.handlers, principalOf });
-  app.setValidatorCompiler(validatorCompiler);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -101,10 +112,10 @@ export function createApi(deps: ApiDeps): Api {
   });
 
   const built: RouteKey[] = [...ROUTE_KEYS.filter((k) => deps.handlers[k] !== undefined && k !== 'openapi'), 'openapi'];
-  const openapi = buildOpenApi(built, deps.version);
+  let openapi: ReturnType<typeof buildOpenApi> | null = null;
   for (const key of ROUTE_KEYS) {
     const spec = routeSpec(key);
-    const handler = key === 'openapi' ? async () => openapi : deps.handlers[key];
+    const handler = key === 'openapi' ? async () => (openapi ??= buildOpenApi(built, deps.version)) : deps.handlers[key];
     const notBuilt: RouteHandlerMethod = async () => {
       throw new CairnError('not-found', 'This route is not available yet', { route: key });
     };

@@ -11,6 +11,8 @@ import type { JobReplay } from './types.js';
 
 const log = logger('jobs');
 const ID = /^[A-Za-z0-9-]+$/;
+/** Job files read at once at start. */
+const LOAD_CONCURRENCY = 16;
 
 export interface StoredJob {
   job: Job;
@@ -25,23 +27,31 @@ export class JobStore {
     this.dir = dir;
   }
 
-  /** Creates the directory, drops leftover temporary files and returns every stored job. */
+  /** Creates the directory, drops leftover temporary files and returns every stored job
+   *  (in no particular order). */
   async load(): Promise<StoredJob[]> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const jobs: StoredJob[] = [];
+    const files: string[] = [];
     for (const name of await readdir(this.dir)) {
-      if (name.includes('.tmp-')) {
-        await rm(join(this.dir, name), { force: true });
-        continue;
-      }
-      if (!name.endsWith('.json')) continue;
+      if (name.includes('.tmp-')) await rm(join(this.dir, name), { force: true });
+      else if (name.endsWith('.json')) files.push(name);
+    }
+    const jobs: StoredJob[] = [];
+    const readOne = async (name: string): Promise<void> => {
       try {
         const { replay, ...job } = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as Job & { replay?: JobReplay | null };
         if (typeof job.id === 'string' && typeof job.status === 'string') jobs.push({ job, replay: replay ?? null });
       } catch (e) {
         log.warn('unreadable job file skipped', { file: name, error: (e as Error).message });
       }
-    }
+    };
+    // Several reads in flight: one at a time, each waited for a round trip through libuv's
+    // pool, and the history (up to jobs.history_limit files) is read at every start.
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < files.length) await readOne(files[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, reader));
     return jobs;
   }
 

@@ -5,11 +5,19 @@
 // A pattern is checked by picomatch (strict brackets: an unbalanced `[`, `{` or `(` is
 // 400) and matched by glob.ts in linear time: a hostile pattern cannot stall the daemon.
 // Extglobs (`+(a|b)`…) are refused. Pure; used by the search and locate routes.
-import { lookup } from 'mime-types';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import { invalidParam } from '../errors.js';
 import { compileGlob } from './glob.js';
 import { NodeType, type TreeNode } from './tree.js';
+
+// Loaded by the first search or locate, not at start (~30 ms of every start together).
+const require = createRequire(import.meta.url);
+type MimeTypes = typeof import('mime-types');
+type Picomatch = typeof import('picomatch');
+let mimeModule: MimeTypes | null = null;
+let picomatchModule: Picomatch | null = null;
+const mimeTypes = (): MimeTypes => (mimeModule ??= require('mime-types') as MimeTypes);
+const picomatch = (): Picomatch => (picomatchModule ??= require('picomatch') as Picomatch);
 
 export interface FindQuery {
   /** Globs; an entry matches when any does (none: every entry). */
@@ -40,7 +48,7 @@ function compile(pattern: string, field: string): EntryMatcher {
   if (hasExtglob(pattern)) refuse('extglob patterns like +(a|b) are not supported; escape the parenthesis to match it');
   let test: (s: string) => boolean = () => false;
   try {
-    picomatch(pattern, { dot: true, strictBrackets: true, noextglob: true });
+    picomatch()(pattern, { dot: true, strictBrackets: true, noextglob: true });
     test = compileGlob(pattern);
   } catch (e) {
     refuse((e as Error).message);
@@ -53,12 +61,13 @@ function compile(pattern: string, field: string): EntryMatcher {
 /** The matcher of a query; throws invalid_params (on `patternField`) for a bad glob. */
 export function compileFind(q: FindQuery, patternField = 'pattern'): EntryMatcher {
   const tests = q.patterns.filter((p) => p !== '').map((p) => compile(p, patternField));
+  const named: EntryMatcher = (node, path) => tests.length === 0 || tests.some((t) => t(node, path));
   const mime = q.mime?.toLowerCase() ?? '';
+  if (mime === '') return named;
+  const types = mimeTypes();
   return (node, path) => {
-    if (tests.length > 0 && !tests.some((t) => t(node, path))) return false;
-    if (mime === '') return true;
-    if (node.type !== NodeType.file) return false;
-    const type = lookup(node.name.toString('utf8'));
+    if (!named(node, path) || node.type !== NodeType.file) return false;
+    const type = types.lookup(node.name.toString('utf8'));
     return type !== false && type.toLowerCase().startsWith(mime);
   };
 }

@@ -28,6 +28,8 @@ export class WorkerPool {
 
   constructor(opts: PoolOptions = {}) {
     const filename = new URL('./worker.js', import.meta.url).href;
+    const ioFilename = new URL('./io-worker.js', import.meta.url).href;
+    const scanFilename = new URL('./scan-worker.js', import.meta.url).href;
     this.threads = Math.max(1, opts.threads ?? availableParallelism());
     // A small young generation per thread: the default (up to 48 MiB each) made idle
     // threads the bulk of the daemon's anonymous memory. Measured with npm run bench.
@@ -35,10 +37,10 @@ export class WorkerPool {
     this.cpu = new Piscina({ filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, concurrentTasksPerWorker: 1, resourceLimits });
     // Scans block their thread for the whole walk: they get threads of their own so CPU
     // tasks never queue behind one.
-    this.scans = new Piscina({ filename, minThreads: 0, maxThreads: 4, idleTimeout: 10_000, resourceLimits });
+    this.scans = new Piscina({ filename: scanFilename, minThreads: 0, maxThreads: 4, idleTimeout: 10_000, resourceLimits });
     // Small-file reads are latency-bound synchronous I/O: more threads than cores keep the
     // disk's queue full while costing little CPU.
-    this.io = new Piscina({ filename, minThreads: 0, maxThreads: opts.ioThreads ?? 4, idleTimeout: 10_000, resourceLimits });
+    this.io = new Piscina({ filename: ioFilename, minThreads: 0, maxThreads: opts.ioThreads ?? 4, idleTimeout: 10_000, resourceLimits });
   }
 
   // Every small byte array in a task goes through own(): see there.

@@ -131,4 +131,6 @@ export interface ScanTask {
   control: SharedArrayBuffer;
 }
 
-export type Task = ChunkIdsTask | ReadSmallTask | WriteFilesTask | SealTask | OpenTask | ScanTask;
+/** What each pool's threads run: worker.ts, io-worker.ts, scan-worker.ts. */
+export type CpuTask = ChunkIdsTask | SealTask | OpenTask;
+export type IoTask = ReadSmallTask | WriteFilesTask;

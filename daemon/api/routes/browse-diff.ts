@@ -4,7 +4,6 @@
 // (which needs the read permission) and a file path, `unified` holds a unified diff of
 // the two versions (jsdiff), up to MAX_UNIFIED_BYTES a side (read with openFileRange),
 // text only (no NUL, valid UTF-8); jsdiff runs in slices so other requests go on.
-import { createTwoFilesPatch } from 'diff';
 import type { DiffItemJson, DiffResult } from '../../../shared/schemas/index.js';
 import { clampLimit } from '../../../shared/schemas/index.js';
 import { percentEncodePath } from '../../../shared/snapshot-ref.js';
@@ -55,7 +54,9 @@ function asText(b: Buffer): string | null {
   }
 }
 
-function patch(nameA: string, nameB: string, a: string, b: string): Promise<string | undefined> {
+/** jsdiff's unified patch; jsdiff is loaded by the first one, not at every start. */
+async function patch(nameA: string, nameB: string, a: string, b: string): Promise<string | undefined> {
+  const { createTwoFilesPatch } = await import('diff');
   return new Promise((resolve) => {
     createTwoFilesPatch(nameA, nameB, a, b, undefined, undefined, { timeout: UNIFIED_TIMEOUT_MS, callback: resolve });
   });

@@ -5,9 +5,9 @@
 // failure later cuts the transfer (the client sees a short body). The reader's `?signature=`
 // is checked by the access layer before this runs.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import mime from 'mime-types';
 import type { DigestAlgorithm } from '../../../shared/schemas/index.js';
 import { CairnError, CancelledError } from '../../errors.js';
 import type { Registry } from '../../repository/index.js';
@@ -18,6 +18,12 @@ import { clientGone, fileOf } from '../files/file-of.js';
 import { parseRange } from '../files/http-range.js';
 import { PAGE_CSP, RENDER_CAP, renderPage } from '../files/render-html.js';
 import type { Handlers } from '../types.js';
+
+const require = createRequire(import.meta.url);
+type MimeTypes = typeof import('mime-types');
+let mimeModule: MimeTypes | null = null;
+/** mime-types, loaded by the first reader request: its database took ~20 ms of every start. */
+const mimeTypes = (): MimeTypes => (mimeModule ??= require('mime-types') as MimeTypes);
 
 export interface FileDeps {
   registry: Registry;
@@ -74,6 +80,7 @@ export function fileHandlers(d: FileDeps): Handlers {
       const etag = etagOf(node);
       const ifRange = request.headers['if-range'];
       const range = ifRange !== undefined && ifRange !== etag ? { kind: 'whole' as const } : parseRange(request.headers.range, node.size);
+      const mime = mimeTypes();
       const type = mime.lookup(name.toString('utf8'));
       const headers: Record<string, string> = {
         'accept-ranges': 'bytes',
