@@ -18,7 +18,7 @@ import { downloadHandlers, fileHandlers } from './api/index.js';
 import { hostOf, isLoopbackHost, type Config } from './config/index.js';
 import { CairnError } from './errors.js';
 import { EventBus, deriveSnapshotEvents } from './events.js';
-import { releaseMemory } from './memory.js';
+import { releaseMemorySoon } from './memory.js';
 import { JobManager, jobsDir } from './jobs/index.js';
 import { logger } from './log.js';
 import { reconcile, rebuildIndex } from './reconcile/index.js';
@@ -97,7 +97,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const events = new EventBus();
   deriveSnapshotEvents(events);
   // When a job ends, what it used goes back to the kernel (daemon/memory.ts).
-  events.on('job.finished', () => { setImmediate(releaseMemory); });
+  events.on('job.finished', () => releaseMemorySoon());
   let registry: Registry;
   try {
     registry = await Registry.load(config.state_dir, pool, async (repo, rebuild) => {
@@ -172,7 +172,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw e;
   }
   log.info('listening', { socket: listening.socketPath, tcp: listening.tcpAddress });
-  setImmediate(releaseMemory); // the start-up's key derivation and reconcile are done
+  releaseMemorySoon(); // the start-up's key derivation and reconcile are done
   let closing: Promise<void> | null = null;
   return {
     socketPath: listening.socketPath ?? config.socket,

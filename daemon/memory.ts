@@ -3,10 +3,11 @@
 //     core is plenty: threads mostly hand buffers over, not allocate in a race) and a
 //     fixed 1 MiB mmap threshold, so segment and pack buffers go back to the kernel when
 //     freed instead of staying in arenas; and V8 without incremental marking (see there).
-//   releaseMemory(): when a job ends: a full GC of the main isolate (ArrayBuffers that
-//     are garbage only go away with their JS objects, and an idle daemon never collects),
-//     then malloc_trim. Measured with npm run bench and /tmp heap snapshots (see issue 3).
-// Called by main.ts (tuneAllocator) and daemon.ts (releaseMemory on job.finished).
+//   releaseMemorySoon(): a second after the last job ended (and after start-up), a full GC
+//     of the main isolate (ArrayBuffers that are garbage only go away with their JS
+//     objects, and an idle daemon never collects), then malloc_trim. Measured with
+//     npm run bench and /tmp heap snapshots (see issue 3).
+// Called by main.ts (tuneAllocator) and daemon.ts (releaseMemorySoon on job.finished).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { mallocTrim, mallocTune } from '../native/index.js';
@@ -40,4 +41,18 @@ function fullGc(): (() => void) | null {
 export function releaseMemory(): void {
   fullGc()?.();
   mallocTrim();
+}
+
+let pending: NodeJS.Timeout | null = null;
+
+/** releaseMemory once things have been quiet for `delayMs`: a burst of short jobs pays one
+ *  release, not one each (20–80 ms of the main thread apiece, measured in the crash test,
+ *  whose rounds run five jobs back to back). */
+export function releaseMemorySoon(delayMs = 1000): void {
+  if (pending) clearTimeout(pending);
+  pending = setTimeout(() => {
+    pending = null;
+    releaseMemory();
+  }, delayMs);
+  pending.unref();
 }
