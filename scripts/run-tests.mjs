@@ -40,7 +40,7 @@ if (files.length === 0) {
 const tap = join(root, 'node_modules', '.bin', 'tap');
 // The slow suite runs one file at a time: its files each load both cores for minutes, and
 // the crash test's 90 s budget is its own time (beside the every-byte tamper test it took
-// 95 s, alone 60-75 s). CI allows 90 minutes; the slow suite takes ~8.
+// 95 s, alone 60-75 s). One at a time the slow suite took 4 min 56 s, two at a time ~4 min.
 const child = spawn(tap, ['--disable-coverage', '--allow-empty-coverage', '--reporter=tap',
   `--jobs=${slow ? 1 : 2}`, '--timeout=300', ...files], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 
