@@ -40,6 +40,7 @@ const SAME_LINE = new Set(['pack→storage', 'pack→crypto', 'api→access', 'a
 const DAEMON_FILES: Readonly<Record<string, string>> = {
   'errors.ts': 'daemon basics', 'log.ts': 'daemon basics', 'events.ts': 'daemon basics',
   'pipeline.ts': 'daemon basics', 'msgpack.ts': 'daemon basics', 'memory.ts': 'daemon basics',
+  'lazy-require.ts': 'daemon basics',
   'daemon.ts': 'daemon root', 'main.ts': 'daemon root',
 };
 

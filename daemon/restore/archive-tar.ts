@@ -3,11 +3,11 @@
 // (level 3). USTAR headers, with a pax header where USTAR falls short: long or non-ASCII
 // names and link targets (tar-stream adds those), mtimes with nanoseconds or outside
 // 1970–2038, uids and gids over 262143. Modes, owners, symlinks, fifos and devices kept.
-import { createRequire } from 'node:module';
 import { Readable, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { Header, Pack } from 'tar-stream';
 import { CompressStream } from 'zstd-napi';
+import { lazyRequire } from '../lazy-require.js';
 import { logger } from '../log.js';
 import { NodeType, type TreeNode } from '../snapshot/index.js';
 import { archiveName, drained, type ArchiveSink } from './archive-sink.js';
@@ -15,10 +15,8 @@ import { archiveName, drained, type ArchiveSink } from './archive-sink.js';
 const log = logger('archive');
 
 // tar-stream is loaded by the first tar download, not at every start.
-const require = createRequire(import.meta.url);
-type TarStream = typeof import('tar-stream');
-let tarStream: TarStream | null = null;
-const tarPack = (): Pack => (tarStream ??= require('tar-stream') as TarStream).pack();
+const tarStream = lazyRequire<typeof import('tar-stream')>('tar-stream');
+const tarPack = (): Pack => tarStream().pack();
 
 type TarHeaders = Partial<Header> & { name: string; pax?: Record<string, string> };
 

@@ -6,18 +6,16 @@
 // symlinks are entries with the symlink type bits whose content is the target. Fifos and
 // devices have no zip form: skipped. yazl keeps each entry's central-directory record
 // (~100 bytes + its name) until the end: zip's format needs them at the end.
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { lazyRequire } from '../lazy-require.js';
 import type { TreeNode } from '../snapshot/index.js';
 import { mtimeDate, type ArchiveSink } from './archive-sink.js';
 
 // yazl is loaded by the first zip download, not at every start.
-const require = createRequire(import.meta.url);
-type Yazl = typeof import('yazl');
-let yazl: Yazl | null = null;
+const yazl = lazyRequire<typeof import('yazl')>('yazl');
 
 export function zipSink(): ArchiveSink {
-  const { ZipFile } = (yazl ??= require('yazl') as Yazl);
+  const { ZipFile } = yazl();
   const zip = new ZipFile();
   const output = zip.outputStream as Readable;
   let closed: Error | null = null;

@@ -5,19 +5,14 @@
 // A pattern is checked by picomatch (strict brackets: an unbalanced `[`, `{` or `(` is
 // 400) and matched by glob.ts in linear time: a hostile pattern cannot stall the daemon.
 // Extglobs (`+(a|b)`…) are refused. Pure; used by the search and locate routes.
-import { createRequire } from 'node:module';
 import { invalidParam } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 import { compileGlob } from './glob.js';
 import { NodeType, type TreeNode } from './tree.js';
 
 // Loaded by the first search or locate, not at start (~30 ms of every start together).
-const require = createRequire(import.meta.url);
-type MimeTypes = typeof import('mime-types');
-type Picomatch = typeof import('picomatch');
-let mimeModule: MimeTypes | null = null;
-let picomatchModule: Picomatch | null = null;
-const mimeTypes = (): MimeTypes => (mimeModule ??= require('mime-types') as MimeTypes);
-const picomatch = (): Picomatch => (picomatchModule ??= require('picomatch') as Picomatch);
+const mimeTypes = lazyRequire<typeof import('mime-types')>('mime-types');
+const picomatch = lazyRequire<typeof import('picomatch')>('picomatch');
 
 export interface FindQuery {
   /** Globs; an entry matches when any does (none: every entry). */

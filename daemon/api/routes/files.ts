@@ -5,11 +5,11 @@
 // failure later cuts the transfer (the client sees a short body). The reader's `?signature=`
 // is checked by the access layer before this runs.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { DigestAlgorithm } from '../../../shared/schemas/index.js';
 import { CairnError, CancelledError } from '../../errors.js';
+import { lazyRequire } from '../../lazy-require.js';
 import type { Registry } from '../../repository/index.js';
 import { openFileRange, type TreeNode } from '../../snapshot/index.js';
 import { codecOf, colourise, decompress, peek, uncompressedName } from '../files/cat-stream.js';
@@ -19,11 +19,8 @@ import { parseRange } from '../files/http-range.js';
 import { PAGE_CSP, RENDER_CAP, renderPage } from '../files/render-html.js';
 import type { Handlers } from '../types.js';
 
-const require = createRequire(import.meta.url);
-type MimeTypes = typeof import('mime-types');
-let mimeModule: MimeTypes | null = null;
 /** mime-types, loaded by the first reader request: its database took ~20 ms of every start. */
-const mimeTypes = (): MimeTypes => (mimeModule ??= require('mime-types') as MimeTypes);
+const mimeTypes = lazyRequire<typeof import('mime-types')>('mime-types');
 
 export interface FileDeps {
   registry: Registry;
