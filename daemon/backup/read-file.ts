@@ -143,13 +143,15 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
         view.set(tail, 0);
         view.set(new Uint8Array(seg.owner, lead, seg.n), tail.length);
       }
+      // A pooled buffer goes to the workers and comes back; a one-off one's owner waits here.
+      const owned = w.buf === w.owner;
       let res;
       try {
         res = await ctx.repo.pool.chunkIds({
           buf: w.buf, off: w.off, len: w.len, final, gear: ctx.repo.gear, params: ctx.repo.chunkerParams, idKey: ctx.repo.keys.id,
         });
       } catch (e) {
-        buffers.give(w.buf === w.owner ? null : w.owner);
+        buffers.give(owned ? null : w.owner);
         throw e;
       }
       const data = new Uint8Array(res.buf, w.off, w.len);
@@ -157,7 +159,6 @@ export async function readLarge(ctx: ReadContext, path: Buffer): Promise<ReadRes
       const last = res.cuts.length > 0 ? res.cuts[res.cuts.length - 1]! : 0;
       tail = data.slice(last);
       // `data` is handed over (transferred to a sealing worker) and comes back when stored.
-      const owned = w.buf === w.owner;
       inflight.push(ctx.session.storeChunks(data, res.cuts, res.ids).then(
         (back) => buffers.give(owned ? back : w.owner),
         (e: unknown) => {

@@ -165,12 +165,7 @@ export class PackWriter {
         rawLen: w.entry.rawLen, id: group ? null : w.entry.id!,
         members: group ? w.entry.members!.map(([id, off, len]) => [id, off, len]) : null,
       });
-      if (w.sealed.length >= COALESCE_BELOW) {
-        send();
-        run = [w];
-        send();
-        continue;
-      }
+      if (w.sealed.length >= COALESCE_BELOW) send(); // a big unit goes out on its own
       run.push(w);
       runBytes += w.sealed.length;
       if (runBytes >= COALESCE_BELOW) send();

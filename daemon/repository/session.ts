@@ -6,12 +6,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { crashPoint } from '../storage/index.js';
+import { uninitialised } from '../workers/index.js';
 import { Packer, type IndexedUnit, type UnitSpec } from './packer.js';
+import type { Repository } from './repository.js';
+import type { SnapshotRecord } from './records.js';
 
 /** Bytes of encoded trees sealed in one worker task. */
 const TREE_BATCH = 256 * 1024;
-import type { Repository } from './repository.js';
-import type { SnapshotRecord } from './records.js';
 
 interface Pending {
   waiters: Array<() => void> | null;
@@ -122,7 +123,8 @@ export class Session {
     if (this.group && this.group.len + bytes.length > this.groupTarget && this.group.len > 0) {
       await this.closeGroup();
     }
-    if (!this.group) this.group = { buf: Buffer.allocUnsafe(Math.max(this.groupTarget, bytes.length)), len: 0, members: [] };
+    // The group owns its whole ArrayBuffer: it is transferred to the sealing worker, not copied.
+    if (!this.group) this.group = { buf: Buffer.from(uninitialised(Math.max(this.groupTarget, bytes.length))), len: 0, members: [] };
     const g = this.group;
     g.buf.set(bytes, g.len);
     g.members.push([Buffer.from(id), g.len, bytes.length]);
@@ -133,9 +135,7 @@ export class Session {
     const g = this.group;
     this.group = null;
     if (!g || g.members.length === 0) return;
-    // The group's buffer (its own ArrayBuffer: allocUnsafe of ≥ 4 KiB) is transferred, not copied.
-    const owned = g.buf.byteOffset === 0 && g.buf.buffer.byteLength === g.buf.length ? g.buf.buffer as ArrayBuffer : undefined;
-    const write = this.data.add([{ bytes: g.buf.subarray(0, g.len), kind: 1, id: Buffer.alloc(32), members: g.members }], owned);
+    const write = this.data.add([{ bytes: g.buf.subarray(0, g.len), kind: 1, id: Buffer.alloc(32), members: g.members }], g.buf.buffer as ArrayBuffer);
     this.groupWrites.add(write);
     try {
       await write;

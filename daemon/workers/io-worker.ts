@@ -11,7 +11,7 @@ import { hmacId } from '../crypto/index.js';
 import { applyMetaSync } from './apply-meta.js';
 import { dataRuns } from './data-runs.js';
 import type { IoTask, ReadSmallTask, ReadSmallWire, WriteFilesTask, WriteFilesResult } from './tasks.js';
-import { READ_GREW, READ_OK, READ_STABLE } from './tasks.js';
+import { READ_GREW, READ_STABLE } from './tasks.js';
 import { transfer } from './transfer.js';
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOATIME;
@@ -66,7 +66,7 @@ function readSmall(t: ReadSmallTask): ReadSmallWire {
       stamps[i * 4 + 1] = before.mtimeNs;
       stamps[i * 4 + 2] = before.ctimeNs;
       stamps[i * 4 + 3] = before.ino;
-      flags[i] = READ_OK | (stable ? READ_STABLE : 0);
+      flags[i] = stable ? READ_STABLE : 0;
       parts.push(data);
       total += got;
     } catch (e) {

@@ -41,10 +41,9 @@ export interface ReadSmallWire {
   ids: Uint8Array;        // 32 bytes per file (zeros for failures)
   lens: Uint32Array;      // bytes read per file
   stamps: BigInt64Array;  // per file: size, mtimeNs, ctimeNs, ino (fstat before reading)
-  flags: Uint8Array;      // per file: READ_OK | READ_STABLE | READ_GREW
+  flags: Uint8Array;      // per file: READ_STABLE, READ_GREW (a failure is in `errors`)
   errors: Array<[number, string, string]>; // [file index, errno code, message] of failures
 }
-export const READ_OK = 1;
 export const READ_STABLE = 2;
 export const READ_GREW = 4;
 export type SmallFileRead =
