@@ -1,10 +1,11 @@
-// tui/client/api-client.ts — the typed HTTP client of cairnd over undici: one Agent on
-// the Unix socket (`connect.socketPath`) or TCP; `request(key, …)` calls a route of
-// shared/routes.ts and returns its typed 200 answer or throws ApiError; `startJob` asks a
-// job route for `?async=true` and returns the job; `stream` reads an event stream with
-// no time limits. `--repo` travels as `?repository=` on every route whose query takes it.
+// tui/client/api-client.ts — the typed HTTP client of cairnd over undici (the parts
+// undici-core.ts loads): one Agent on the Unix socket (`connect.socketPath`) or TCP;
+// `request(key, …)` calls a route of shared/routes.ts and returns its typed 200 answer or
+// throws ApiError; `startJob` asks a job route for `?async=true` and returns the job;
+// `stream` reads an event stream with no time limits. `--repo` travels as `?repository=`
+// on every route whose query takes it.
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Agent as AgentClass, Dispatcher } from 'undici';
 import { ROUTE_INDEX } from '../../shared/route-index.js';
 import type { RouteKey } from '../../shared/routes.js';
 import type { Job, JobStreamEvent } from '../../shared/schemas/index.js';
@@ -13,6 +14,7 @@ import { describeEndpoint, type Endpoint } from './address.js';
 import { apiErrorFrom, ConnectionError } from './api-error.js';
 import type { JobAccepted, JobRouteKey, QueryValue, RequestOptions, ResultOf } from './route-types.js';
 import { parseSse, type SseMessage } from './sse.js';
+import { Agent, request, RequestAbortedError } from './undici-core.js';
 
 /** A route's answer as bytes (ApiClient.bytes). */
 export interface ByteResponse {
@@ -67,7 +69,7 @@ function takesRepository(key: RouteKey): boolean {
 
 export class ApiClient {
   readonly endpoint: Endpoint;
-  private readonly agent: Agent;
+  private readonly agent: AgentClass;
   private readonly origin: string;
   private readonly prefix: string;
   private readonly headers: Record<string, string>;
@@ -186,14 +188,14 @@ export class ApiClient {
 
   private async send(options: Omit<Dispatcher.RequestOptions, 'origin'>): Promise<Dispatcher.ResponseData> {
     try {
-      return await this.agent.request({ ...options, origin: this.origin });
+      return await request.call(this.agent, { ...options, origin: this.origin });
     } catch (err) {
       throw this.connectionError(err);
     }
   }
 
   private connectionError(err: unknown): unknown {
-    if (err instanceof undiciErrors.RequestAbortedError || (err as { name?: string })?.name === 'AbortError') return err;
+    if (err instanceof RequestAbortedError || (err as { name?: string })?.name === 'AbortError') return err;
     const code = (err as { code?: string } | null)?.code;
     const where = describeEndpoint(this.endpoint);
     if (this.endpoint.kind === 'unix' && this.endpoint.tried && (code === 'ENOENT' || code === 'ECONNREFUSED')) {
