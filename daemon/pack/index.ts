@@ -16,4 +16,4 @@ export {
   trailerPadLength, encodeTrailer, sealTrailer, decodeTrailer, openTrailer, checkLayout, type Trailer,
 } from './trailer.js';
 export { PackWriter, type PackWriterOptions, type FinishedPack } from './writer.js';
-export { readTrailer, readUnit, openUnitBytes, verifyPackHash, type PackTrailer } from './reader.js';
+export { readTrailer, readUnit, openUnitBytes, openUnitInto, verifyPackHash, type PackTrailer } from './reader.js';

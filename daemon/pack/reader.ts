@@ -1,12 +1,14 @@
 // daemon/pack/reader.ts — reading packs from storage with ranged reads only:
 // readTrailer: footer (magic, trailer length) → trailer (xxh64 against the footer) → header
 // (salt) → packKey → authenticated trailer → entries that tile the file exactly.
-// readUnit + openUnitBytes: one unit's sealed bytes → authenticated → decompressed → length
-// checked. Nothing unauthenticated is ever returned. verifyPackHash: SHA-256 vs the name.
+// readUnit + openUnitBytes (or openUnitInto, into the caller's memory): one unit's sealed
+// bytes → authenticated → decompressed → length checked. Nothing unauthenticated is ever returned. verifyPackHash: SHA-256 vs the name.
 // Called by repository (reads), reconcile (trailers of unknown packs) and check.
 
 import { createHash } from 'node:crypto';
 import { decompress } from 'zstd-napi';
+import { createRequire } from 'node:module';
+import type { DCtx } from 'zstd-napi/binding.js';
 import { CairnError } from '../errors.js';
 import { packKey as derivePackKey } from '../crypto/index.js';
 import type { Storage } from '../storage/index.js';
@@ -96,6 +98,33 @@ export function openUnitBytes(packKey: Uint8Array, salt: Uint8Array, i: number, 
     throw new CairnError('internal-error', `unit ${i} holds ${plain.length} bytes, not ${rawLen}`, { unit: i });
   }
   return plain;
+}
+
+/** One decompression context per thread, reused (zstd-napi's own decompress makes a new
+ *  buffer for every unit, which restore then copied again). */
+let dctx: DCtx | null = null;
+// zstd-napi's documented low-level binding (binding.d.ts); a native module, CommonJS only.
+const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js');
+
+/**
+ * openUnitBytes into `into` (exactly rawLen bytes long) instead of a new buffer: the
+ * decompressed bytes go straight there. `into` may hold partial bytes when this throws.
+ */
+export function openUnitInto(packKey: Uint8Array, salt: Uint8Array, i: number, kind: number, codec: number,
+  rawLen: number, id: Uint8Array | null, sealed: Uint8Array, into: Uint8Array): void {
+  if (into.length !== rawLen) throw new CairnError('internal-error', `unit ${i}: room for ${into.length} bytes, not ${rawLen}`, { unit: i });
+  const payload = openUnit(packKey, salt, i, kind, codec, rawLen, id, sealed);
+  let got = payload.length;
+  if (codec === Codec.zstd) {
+    try {
+      got = (dctx ??= new zstdBinding.DCtx()).decompress(into, payload);
+    } catch (e) {
+      throw new CairnError('internal-error', `unit ${i} does not decompress to ${rawLen} bytes: ${(e as Error).message}`, { unit: i });
+    }
+  } else if (got === rawLen) into.set(payload);
+  if (got !== rawLen) {
+    throw new CairnError('internal-error', `unit ${i} holds ${got} bytes, not ${rawLen}`, { unit: i });
+  }
 }
 
 /** True when the SHA-256 of the pack's bytes is the id its name carries. */

@@ -13,7 +13,7 @@ import { crashPoint } from '../storage/index.js';
 import { hmacId, packKey, sealSnapshot, openSnapshot, type Subkeys, type RepoConfig } from '../crypto/index.js';
 import { packName, readTrailer } from '../pack/index.js';
 import { openChunkIndex, type ChunkIndex, type ChunkLoc, type PackRow } from '../chunk-index/index.js';
-import { transferable, type WorkerPool, type OpenItem } from '../workers/index.js';
+import { transferable, uninitialised, type WorkerPool, type OpenItem } from '../workers/index.js';
 import type { ChunkerParams } from '../chunking/index.js';
 import { encodeRecord, decodeRecord, type SnapshotRecord, type SnapshotRow } from './records.js';
 
@@ -113,15 +113,23 @@ export class Repository {
   /**
    * Reads, authenticates and decodes units of ONE pack, in the order given. Adjacent units
    * are fetched in one ranged read. Every returned byte was authenticated; a unit that fails
-   * throws a CairnError naming the pack.
+   * throws a CairnError naming the pack. The returned views share one ArrayBuffer: `into`
+   * (transferred away and back, so the caller's object is detached) when it holds the
+   * units' total rawLen, else a new one.
    */
   async readUnits(pack: number, units: UnitRef[], verify: { members?: Array<Array<[number, number, Uint8Array]>> } | null = null,
-    ids?: Buffer[]): Promise<Buffer[]> {
+    ids?: Buffer[], into?: ArrayBuffer): Promise<Buffer[]> {
     const { key, salt, row } = this.packKeyOf(pack);
     const name = packName(row.id);
-    const out: Buffer[] = new Array(units.length);
+    // Every unit decoded into one buffer, back to back: `into` when it has room (restore
+    // reuses its buffers so a GiB restored is not a GiB of fresh pages), else a new one.
+    // It travels to the worker for each read and back; views are cut once it is home.
+    const need = units.reduce((n, u) => n + u.rawLen, 0);
+    let plain = into && into.byteLength >= need ? into : uninitialised(need);
+    const spans: Array<[number, number]> = new Array(units.length);
     // Coalesce runs of adjacent units into reads of up to 16 MiB.
     let i = 0;
+    let outOff = 0;
     while (i < units.length) {
       let j = i + 1;
       let end = units[i]!.offset + units[i]!.storedLen;
@@ -149,20 +157,22 @@ export class Repository {
         });
       }
       const res = await this.pool.open({
-        buf: ab, items, packKey: key, salt,
+        buf: ab, items, packKey: key, salt, out: plain, outOff,
         verify: verify ? { idKey: this.keys.id, ...(verify.members ? { members: verify.members.slice(i, j) } : {}) } : null,
       });
-      const plain = Buffer.from(res.plain);
+      plain = res.plain;
       res.parts.forEach((p, n) => {
         if ('error' in p) {
           throw new CairnError('internal-error', `pack ${row.id.toString('hex')}: unit ${units[i + n]!.unit} failed authentication (${p.error})`,
             { object: name, pack: row.id.toString('hex'), unit: units[i + n]!.unit });
         }
-        out[i + n] = plain.subarray(p.off, p.off + p.len);
+        spans[i + n] = [p.off, p.len];
       });
+      outOff += items.reduce((n, it) => n + it.rawLen, 0);
       i = j;
     }
-    return out;
+    const whole = Buffer.from(plain);
+    return spans.map(([off, len]) => whole.subarray(off, off + len));
   }
 
   /**

@@ -112,9 +112,13 @@ export interface OpenTask {
   digest?: boolean;
   /** Decoded bytes are not wanted back (verification only). */
   discard?: boolean;
+  /** Unless discarding: where the decoded units go, back to back from `outOff`, each
+   *  rawLen bytes (a unit that fails leaves its room unspecified). Sent back as `plain`. */
+  out: ArrayBuffer | null;
+  outOff: number;
 }
 export interface OpenResult {
-  plain: ArrayBuffer;     // decoded units back to back (empty when discarded)
+  plain: ArrayBuffer;     // `out`, holding the decoded units (empty when discarded)
   parts: Array<{ off: number; len: number } | { error: string }>;
   sha256?: Uint8Array;
 }

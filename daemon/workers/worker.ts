@@ -1,14 +1,15 @@
 // daemon/workers/worker.ts — the code the CPU threads run (piscina's filename for the cpu
 // pool; the IO and scan threads have entries of their own, io-worker.ts and
 // scan-worker.ts). One exported default function dispatches on `task`. Pure CPU work over
-// transferred buffers: chunking + ids, compress + seal, open + decode.
+// transferred buffers: chunking + ids, compress + seal, open + decode (into the caller's
+// buffer, which comes back).
 // Must not throw for per-item problems that the caller handles as data (OpenResult.parts).
 
 import { createHash } from 'node:crypto';
 import { compress } from 'zstd-napi';
 import { chunkerFor, type ChunkerParams } from '../chunking/index.js';
 import { hmacId } from '../crypto/index.js';
-import { sealUnit, openUnitBytes } from '../pack/index.js';
+import { sealUnit, openUnitInto } from '../pack/index.js';
 import type { CpuTask, ChunkIdsTask, ChunkIdsResult, SealTask, SealResult, OpenTask, OpenResult } from './tasks.js';
 import { transfer } from './transfer.js';
 
@@ -72,45 +73,51 @@ function seal(t: SealTask): SealResult {
   return transfer<SealResult>({ buf: t.buf, sealed: sealed.buffer, parts }, [t.buf, sealed.buffer]);
 }
 
+/** Decoded units of a discarding open (check --read-data): one buffer per thread, reused. */
+let scratch = new Uint8Array(0);
+const SCRATCH_KEPT = 16 << 20;
+
 function open(t: OpenTask): OpenResult {
   const data = new Uint8Array(t.buf);
   const key = Buffer.from(t.packKey);
   const salt = Buffer.from(t.salt);
   const idKey = t.verify ? Buffer.from(t.verify.idKey) : null;
-  const plains: Buffer[] = [];
+  const need = t.items.reduce((n, it) => n + (t.discard ? 0 : it.rawLen), 0);
+  if (!t.discard && (!t.out || t.out.byteLength < t.outOff + need)) throw new Error(`open: no room for ${need} decoded bytes`);
+  const out = t.discard || !t.out ? new Uint8Array(0) : new Uint8Array(t.out);
   const parts: OpenResult['parts'] = [];
-  let total = 0;
+  let at = t.outOff;
   t.items.forEach((it, n) => {
+    let room: Uint8Array;
+    if (t.discard) {
+      if (scratch.length < it.rawLen) scratch = new Uint8Array(it.rawLen);
+      room = scratch.subarray(0, it.rawLen);
+    } else {
+      room = out.subarray(at, at + it.rawLen);
+      at += it.rawLen;
+    }
     try {
-      const sealed = Buffer.from(data.buffer, data.byteOffset + it.off, it.len);
-      const plain = openUnitBytes(key, salt, it.unit, it.kind, it.codec, it.rawLen, Buffer.from(it.id), sealed);
+      const sealed = data.subarray(it.off, it.off + it.len);
+      openUnitInto(key, salt, it.unit, it.kind, it.codec, it.rawLen, Buffer.from(it.id), sealed, room);
       if (idKey) {
-        if (it.kind !== 1 && !hmacId(idKey, plain).equals(Buffer.from(it.id))) {
+        if (it.kind !== 1 && !hmacId(idKey, room).equals(Buffer.from(it.id))) {
           throw new Error('content does not match its id');
         }
         for (const [off, len, id] of t.verify?.members?.[n] ?? []) {
-          if (off + len > plain.length || !hmacId(idKey, plain.subarray(off, off + len)).equals(Buffer.from(id))) {
+          if (off + len > room.length || !hmacId(idKey, room.subarray(off, off + len)).equals(Buffer.from(id))) {
             throw new Error(`group member ${Buffer.from(id).toString('hex').slice(0, 16)} does not match its id`);
           }
         }
       }
-      parts.push({ off: total, len: t.discard ? 0 : plain.length });
-      if (!t.discard) {
-        plains.push(plain);
-        total += plain.length;
-      }
+      parts.push({ off: room.byteOffset, len: t.discard ? 0 : room.length });
     } catch (e) {
       parts.push({ error: e instanceof Error ? e.message : String(e) });
     }
   });
-  const plain = new Uint8Array(total);
-  let o = 0;
-  for (const p of plains) {
-    plain.set(p, o);
-    o += p.length;
-  }
+  if (scratch.length > SCRATCH_KEPT) scratch = new Uint8Array(0);
   const sha256 = t.digest ? createHash('sha256').update(data).digest() : undefined;
-  return transfer<OpenResult>({ plain: plain.buffer, parts, ...(sha256 ? { sha256 } : {}) }, [plain.buffer]);
+  const plain = t.out && !t.discard ? t.out : new ArrayBuffer(0);
+  return transfer<OpenResult>({ plain, parts, ...(sha256 ? { sha256 } : {}) }, [plain]);
 }
 
 export default function run(t: CpuTask): unknown {

@@ -50,3 +50,28 @@ t.test('an unchanged re-backup reuses everything and a change is seen', async (t
   t.notOk((await subtree(third.record.root))!.equals((await subtree(second.record.root))!), 'a change gives a new tree');
   t.ok(third.record.stats.storedBytes > 0, 'the change was stored');
 });
+
+t.test('a restore bigger than its reused decode buffers writes every byte where it belongs', async (t) => {
+  // 40 MiB incompressible + 24 MiB compressible in one file, and small files beside it:
+  // many slices of up to 16 MiB decoded pass through the same few buffers, which must never
+  // be reused while a write from them is still under way.
+  const { repo } = await makeTestRepo(t);
+  const work = tmpDir(t);
+  const src = join(work, 'src');
+  mkdirSync(src);
+  const text = Buffer.from('the quick brown fox jumps over the lazy dog; ');
+  const compressible = Buffer.alloc(24 << 20);
+  for (let o = 0; o < compressible.length; o += text.length) {
+    text.copy(compressible, o);
+    compressible.writeUInt32BE(o, Math.min(o, compressible.length - 4)); // distinct chunks
+  }
+  writeFileSync(join(src, 'big'), Buffer.concat([prng(7, 40 << 20), compressible]));
+  for (let i = 0; i < 300; i++) writeFileSync(join(src, `small${i}`), prng(i + 1000, 500 + i * 37));
+  const res = await backup(repo, { sources: [Buffer.from(src)] });
+  t.equal(res.errors.length, 0);
+  const dest = join(work, 'dest');
+  const r = await restore(repo, res.record.root, { destination: Buffer.from(dest), paths: [], rebase: false, overwrite: 'never', skipPermissions: false });
+  t.same(r.errors, []);
+  t.equal(r.restoredFiles, 301);
+  t.same(compareTrees(src, join(dest, src)), [], 'restored tree is identical');
+});

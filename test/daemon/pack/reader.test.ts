@@ -2,7 +2,7 @@
 // truncation, missing packs, and the SHA-256 check.
 import t from 'tap';
 import {
-  readTrailer, readUnit, openUnitBytes, verifyPackHash, sealUnit, type PackTrailer,
+  readTrailer, readUnit, openUnitBytes, openUnitInto, verifyPackHash, sealUnit, type PackTrailer,
 } from '../../../daemon/pack/index.js';
 import { deriveSubkeys, hmacId, packKey } from '../../../daemon/crypto/index.js';
 import { MemStorage } from '../../helpers/mem-storage.js';
@@ -130,6 +130,37 @@ t.test('openUnitBytes checks the length after decompressing', async (t) => {
   const raw = sealUnit(key, salt, 0, 0, 0, 4, id, Buffer.from('hello'));
   t.throws(() => openUnitBytes(key, salt, 0, 0, 0, 4, id, raw), { code: 'internal-error' });
   t.same(openUnitBytes(key, salt, 0, 0, 1, rawLen, id, sealUnit(key, salt, 0, 0, 1, rawLen, id, stored)), plains[0]);
+});
+
+t.test('openUnitInto decodes into the room given, and checks its length as openUnitBytes does', async (t) => {
+  const key = Buffer.alloc(32, 1);
+  const salt = Buffer.alloc(16, 2);
+  const id = Buffer.alloc(32, 3);
+  const stored = hex(fx.units[0]!.stored);
+  const rawLen = plains[0]!.length;
+  const big = Buffer.alloc(rawLen + 10, 0xee);
+  openUnitInto(key, salt, 0, 0, 1, rawLen, id, sealUnit(key, salt, 0, 0, 1, rawLen, id, stored), big.subarray(5, 5 + rawLen));
+  t.same(big.subarray(5, 5 + rawLen), plains[0], 'zstd unit decoded in place');
+  t.same([...big.subarray(0, 5), ...big.subarray(5 + rawLen)], new Array(10).fill(0xee), 'nothing written outside the room');
+  const room = Buffer.alloc(5);
+  openUnitInto(key, salt, 1, 0, 0, 5, id, sealUnit(key, salt, 1, 0, 0, 5, id, Buffer.from('hello')), room);
+  t.equal(room.toString(), 'hello', 'raw unit copied in');
+  // A frame holding more or fewer bytes than rawLen says, a room of the wrong size, not zstd at all.
+  const lying = sealUnit(key, salt, 0, 0, 1, rawLen - 1, id, stored);
+  t.throws(() => openUnitInto(key, salt, 0, 0, 1, rawLen - 1, id, lying, Buffer.alloc(rawLen - 1)), { code: 'internal-error' });
+  const short = sealUnit(key, salt, 0, 0, 1, rawLen + 1, id, stored);
+  t.throws(() => openUnitInto(key, salt, 0, 0, 1, rawLen + 1, id, short, Buffer.alloc(rawLen + 1)), { code: 'internal-error' });
+  t.throws(() => openUnitInto(key, salt, 0, 0, 1, rawLen, id, sealUnit(key, salt, 0, 0, 1, rawLen, id, stored), Buffer.alloc(rawLen + 1)), { code: 'internal-error' });
+  const notZstd = sealUnit(key, salt, 0, 0, 1, 5, id, Buffer.from('hello'));
+  t.throws(() => openUnitInto(key, salt, 0, 0, 1, 5, id, notZstd, Buffer.alloc(5)), { code: 'internal-error' });
+  const raw = sealUnit(key, salt, 0, 0, 0, 4, id, Buffer.from('hello'));
+  t.throws(() => openUnitInto(key, salt, 0, 0, 0, 4, id, raw, Buffer.alloc(4)), { code: 'internal-error' });
+  // Damaged sealed bytes never reach the room.
+  const sealed = sealUnit(key, salt, 1, 0, 0, 5, id, Buffer.from('world'));
+  sealed[2]! ^= 1;
+  const untouched = Buffer.alloc(5, 0xee);
+  t.throws(() => openUnitInto(key, salt, 1, 0, 0, 5, id, sealed, untouched));
+  t.same(untouched, Buffer.alloc(5, 0xee));
 });
 
 t.test('verifyPackHash', async (t) => {
