@@ -11,7 +11,8 @@
         "src/sd-notify.c",
         "src/fsmeta.c",
         "src/xattr.c",
-        "src/malloc.c"
+        "src/malloc.c",
+        "src/read-small.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE", "_FILE_OFFSET_BITS=64"],
       "cflags": ["-O3", "-std=gnu11", "-fvisibility=hidden"],

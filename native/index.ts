@@ -1,10 +1,12 @@
 // native/index.ts — typed door to cairn's N-API C addon (native/src/*.c), for what Node
 // lacks: FastCDC split points (cdc.c), SO_PEERCRED (peercred.c), sd_notify (sd-notify.c),
 // the C allocator's settings (malloc.c: mallopt, malloc_trim),
-// and file metadata calls a backup/restore needs (fsmeta.c: flock, utimensat/futimens with
-// nanoseconds, mknod, mkfifo, xattrs, SEEK_DATA/SEEK_HOLE, getpwuid_r/getgrgid_r).
+// file metadata calls a backup/restore needs (fsmeta.c: flock, utimensat/futimens with
+// nanoseconds, mknod, mkfifo, xattrs, SEEK_DATA/SEEK_HOLE, getpwuid_r/getgrgid_r), and
+// backup's batch reader of small files on libuv's thread pool (read-small.c).
 //   load: createRequire(<repo>/native/build/Release/cairn_native.node), once per thread
-//   calls: synchronous; failures throw Node-style errors (code, errno, syscall, path)
+//   calls: synchronous (readSmall: a promise); failures throw Node-style errors (code,
+//   errno, syscall, path)
 // Called by daemon/chunking (chunker), storage (flock), walk/restore (fsmeta), access
 // (peerCred), systemd (sdNotify), daemon/memory.ts (malloc). Loads in worker_threads too
 // (no global state in C).
@@ -63,6 +65,8 @@ interface Binding {
   getgrgid(gid: number): string | null;
   mallocTune(arenaMax: number, mmapThreshold: number): boolean;
   mallocTrim(): boolean;
+  readSmall(paths: Uint8Array, ends: Uint32Array, limit: number, idKey: Uint8Array, out: Uint8Array,
+    lens: Uint32Array, stamps: BigInt64Array, flags: Uint8Array, errnos: Int32Array, ids: Uint8Array): Promise<number>;
 }
 
 // The compiled file lives at <repo>/dist/native/index.js; the addon at <repo>/native/build.
@@ -179,4 +183,44 @@ export function getpwuid(uid: number): string | null {
 /** The group name of gid (getgrgid_r), or null when unknown. */
 export function getgrgid(gid: number): string | null {
   return native().getgrgid(gid);
+}
+
+/** SmallFilesRead.flags bits. */
+export const SMALL_STABLE = 1;   // size, mtime and ctime the same after the read as before
+export const SMALL_GREW = 2;     // `limit` bytes or more now: not read
+export const SMALL_NOROOM = 4;   // bigger than what was left of `out`: not read
+export const SMALL_NOTREG = 8;   // no longer a regular file: not read
+
+/** What readSmallFiles found, file by file (index i = paths[i]). */
+export interface SmallFilesRead {
+  /** Bytes of `out` used: the files read, back to back in order. */
+  used: number;
+  lens: Uint32Array;
+  /** Four per file, from the stat before the read: size, mtime ns, ctime ns, inode. */
+  stamps: BigInt64Array;
+  flags: Uint8Array;
+  /** errno of the call that failed for file i (open, fstat, read), 0 when none. */
+  errnos: Int32Array;
+  /** HMAC-SHA256(idKey, contents), 32 bytes per file read. */
+  ids: Uint8Array;
+}
+
+/**
+ * Reads whole small files on libuv's thread pool: for each path, open (O_NOFOLLOW,
+ * O_NOATIME when allowed, never blocking on a fifo), fstat, read it all into `out`, fstat
+ * again, close, and its keyed id. `out` must not be touched until the promise settles.
+ */
+export async function readSmallFiles(paths: Uint8Array[], limit: number, idKey: Uint8Array, out: Uint8Array): Promise<SmallFilesRead> {
+  const n = paths.length;
+  const ends = new Uint32Array(n);
+  let total = 0;
+  paths.forEach((p, i) => { ends[i] = total += p.byteLength; });
+  const joined = new Uint8Array(total);
+  paths.forEach((p, i) => joined.set(p, ends[i]! - p.byteLength));
+  const r = {
+    lens: new Uint32Array(n), stamps: new BigInt64Array(n * 4), flags: new Uint8Array(n),
+    errnos: new Int32Array(n), ids: new Uint8Array(n * 32),
+  };
+  const used = await native().readSmall(joined, ends, limit, idKey, out, r.lens, r.stamps, r.flags, r.errnos, r.ids);
+  return { used, ...r };
 }

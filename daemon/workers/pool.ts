@@ -6,15 +6,14 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type {
-  ChunkIdsTask, ChunkIdsResult, ReadSmallTask, ReadSmallResult, ReadSmallWire, SmallFileRead, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
+  ChunkIdsTask, ChunkIdsResult, WriteFilesTask, WriteFilesResult, SealTask, SealResult,
   OpenTask, OpenResult, ScanTask,
 } from './tasks.js';
-import { READ_GREW, READ_STABLE } from './tasks.js';
 
 export interface PoolOptions {
   /** Worker threads for CPU work; @default availableParallelism() */
   threads?: number;
-  /** Threads for synchronous small-file reads and writes; @default one per core, at least 2 */
+  /** Threads for synchronous small-file writes (restore); @default one per core, at least 2 */
   ioThreads?: number;
 }
 
@@ -38,10 +37,9 @@ export class WorkerPool {
     // Scans block their thread for the whole walk: they get threads of their own so CPU
     // tasks never queue behind one.
     this.scans = new Piscina({ filename: scanFilename, minThreads: 0, maxThreads: 4, idleTimeout: 10_000, resourceLimits });
-    // Small-file reads and writes are synchronous I/O. One thread per core (at least 2):
-    // with 4 on 2 cores the small-files backup took 9.5–12.0 s and 15.7–19.8 s of CPU, with
-    // 2 10.1–10.3 s and 15.6–15.8 s (3 runs each, cold cache): each thread is an isolate
-    // that compiles and collects its own garbage, and the disk gained nothing from more.
+    // Restore's small-file writes are synchronous I/O. One thread per core (at least 2):
+    // each thread is an isolate that compiles and collects its own garbage (with 4 on 2
+    // cores, backup reading small files here took more CPU and no less time than with 2).
     this.io = new Piscina({ filename: ioFilename, minThreads: 0, maxThreads: opts.ioThreads ?? Math.max(2, this.threads), idleTimeout: 10_000, resourceLimits });
   }
 
@@ -49,31 +47,6 @@ export class WorkerPool {
 
   chunkIds(t: Omit2<ChunkIdsTask, 'task'>): Promise<ChunkIdsResult> {
     return this.cpu.run({ task: 'chunkIds', ...t, gear: own(t.gear), idKey: own(t.idKey) }, { transferList: [t.buf] });
-  }
-
-  /** Reads whole small files; see ReadSmallTask for how they travel. */
-  async readSmall(t: { paths: Uint8Array[]; limit: number; idKey: Uint8Array }): Promise<ReadSmallResult> {
-    const ends = new Uint32Array(t.paths.length);
-    let total = 0;
-    t.paths.forEach((p, i) => { ends[i] = total += p.byteLength; });
-    const paths = new Uint8Array(total);
-    t.paths.forEach((p, i) => paths.set(p, ends[i]! - p.byteLength));
-    const task: ReadSmallTask = { task: 'readSmall', paths, ends, limit: t.limit, idKey: own(t.idKey) };
-    const n = t.paths.length; // `ends` is detached once sent
-    const w: ReadSmallWire = await this.io.run(task, { transferList: [paths.buffer as ArrayBuffer, ends.buffer as ArrayBuffer] });
-    const files: SmallFileRead[] = new Array(n);
-    for (const [i, code, message] of w.errors) files[i] = { ok: false, code, message, ...(w.flags[i]! & READ_GREW ? { grew: true } : {}) };
-    let off = 0;
-    for (let i = 0; i < n; i++) {
-      if (files[i]) continue;
-      const len = w.lens[i]!;
-      files[i] = {
-        ok: true, off, len, stable: (w.flags[i]! & READ_STABLE) !== 0,
-        size: w.stamps[i * 4]!, mtimeNs: w.stamps[i * 4 + 1]!, ctimeNs: w.stamps[i * 4 + 2]!, ino: w.stamps[i * 4 + 3]!,
-      };
-      off += len;
-    }
-    return { buf: w.buf, files, ids: w.ids };
   }
 
   writeFiles(t: Omit2<WriteFilesTask, 'task'>): Promise<WriteFilesResult> {

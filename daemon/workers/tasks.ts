@@ -24,37 +24,6 @@ export interface ChunkIdsResult {
   ids: Uint8Array;        // 32 bytes per cut
 }
 
-/** Read small files whole (synchronous calls in an IO thread) and compute their ids. On
- *  the wire, paths and results travel packed in a few typed arrays: structured cloning
- *  costs ~1 µs per object, so 64 paths as 64 arrays cost more than the reads they ask for
- *  (pool.readSmall packs and unpacks; callers see ReadSmallResult). */
-export interface ReadSmallTask {
-  task: 'readSmall';
-  paths: Uint8Array;      // all paths back to back
-  ends: Uint32Array;      // end offset of each path in `paths`
-  /** files at or over this many bytes are not read (they grew since the scan) */
-  limit: number;
-  idKey: Uint8Array;
-}
-export interface ReadSmallWire {
-  buf: ArrayBuffer;       // the contents back to back
-  ids: Uint8Array;        // 32 bytes per file (zeros for failures)
-  lens: Uint32Array;      // bytes read per file
-  stamps: BigInt64Array;  // per file: size, mtimeNs, ctimeNs, ino (fstat before reading)
-  flags: Uint8Array;      // per file: READ_STABLE, READ_GREW (a failure is in `errors`)
-  errors: Array<[number, string, string]>; // [file index, errno code, message] of failures
-}
-export const READ_STABLE = 2;
-export const READ_GREW = 4;
-export type SmallFileRead =
-  | { ok: true; off: number; len: number; stable: boolean; size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint }
-  | { ok: false; code: string; message: string; grew?: boolean };
-export interface ReadSmallResult {
-  buf: ArrayBuffer;       // the contents back to back
-  files: SmallFileRead[];
-  ids: Uint8Array;        // 32 bytes per file (zeros for failures)
-}
-
 /** Write whole small files (contents, then metadata) with synchronous calls. */
 export interface WriteFilesTask {
   task: 'writeFiles';
@@ -136,4 +105,4 @@ export interface ScanTask {
 
 /** What each pool's threads run: worker.ts, io-worker.ts, scan-worker.ts. */
 export type CpuTask = ChunkIdsTask | SealTask | OpenTask;
-export type IoTask = ReadSmallTask | WriteFilesTask;
+export type IoTask = WriteFilesTask;
