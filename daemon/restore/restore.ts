@@ -256,17 +256,13 @@ export async function restore(repo: RestoreRepo, root: Buffer, o: RestoreOptions
   const doSlice = async (pack: number, units: PlannedUnit[]): Promise<void> => {
     throwIfAborted(o.signal);
     const room = spare.pop() ?? uninitialised(PLAIN);
-    let back: ArrayBuffer | undefined;
-    try {
-      const plains = await readSlice(pack, units, room);
-      back = plains[0]?.buffer as ArrayBuffer | undefined;
-      if (plains.length > 0) await writeSlice(units, plains);
-    } finally {
-      // `room` is detached once it went to a worker and came back as the slice's buffer;
-      // either serves the next slice once every write of this one is done.
-      const keep = room.byteLength > 0 ? room : back;
-      if (keep?.byteLength === PLAIN && spare.length < SPARES) spare.push(keep);
-    }
+    const plains = await readSlice(pack, units, room);
+    if (plains.length > 0) await writeSlice(units, plains);
+    // `room` is detached once it went to a worker and came back as the slice's buffer;
+    // either serves the next slice, now that every write of this one is done. (Not after
+    // a failure: a write still under way may be reading it.)
+    const keep = room.byteLength > 0 ? room : plains[0]?.buffer as ArrayBuffer | undefined;
+    if (keep?.byteLength === PLAIN && spare.length < SPARES) spare.push(keep);
   };
   /** The slice's units decoded, or [] when they could not be read (files failed, reported). */
   const readSlice = async (pack: number, units: PlannedUnit[], room: ArrayBuffer): Promise<Buffer[]> => {
