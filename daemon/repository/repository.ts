@@ -54,6 +54,10 @@ export class Repository {
   readonly stateDir: string;
   readonly chunkerParams: ChunkerParams;
   private readonly packKeys = new Map<number, { key: Buffer; salt: Buffer; row: PackRow }>();
+  /** Pack rows looked up by lookup() (an unchanged re-backup asks once per file: 60,000
+   *  index reads and decodes of the same few rows). Like packKeys, a cache: whoever
+   *  changes a pack's row (condemnPacks, for prune) must forgetPack() it. */
+  private readonly packRows = new Map<number, PackRow>();
 
   constructor(p: RepositoryParts) {
     this.name = p.name;
@@ -89,9 +93,14 @@ export class Repository {
   }
 
   packRow(n: number): PackRow | undefined {
-    const cached = this.packKeys.get(n);
-    if (cached) return cached.row;
-    return this.index.getPack(n);
+    const cached = this.packKeys.get(n)?.row ?? this.packRows.get(n);
+    if (cached) return cached;
+    const row = this.index.getPack(n);
+    if (row) {
+      if (this.packRows.size > 4096) this.packRows.clear();
+      this.packRows.set(n, row);
+    }
+    return row;
   }
 
   private packKeyOf(n: number): { key: Buffer; salt: Buffer; row: PackRow } {
@@ -108,6 +117,7 @@ export class Repository {
 
   forgetPack(n: number): void {
     this.packKeys.delete(n);
+    this.packRows.delete(n);
   }
 
   /**
@@ -277,6 +287,7 @@ export class Repository {
     await rename(path, `${path}.old-${Date.now()}`);
     this.index = await openChunkIndex(path);
     this.packKeys.clear();
+    this.packRows.clear();
     await this.index.putMeta('location', this.storage.location);
     await this.index.putMeta('repositoryId', this.config.id);
   }
