@@ -12,7 +12,8 @@
         "src/fsmeta.c",
         "src/xattr.c",
         "src/malloc.c",
-        "src/read-small.c"
+        "src/read-small.c",
+        "src/prefetch.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE", "_FILE_OFFSET_BITS=64"],
       "cflags": ["-O3", "-std=gnu11", "-fvisibility=hidden"],

@@ -67,7 +67,12 @@ interface Binding {
   mallocTrim(): boolean;
   readSmall(paths: Uint8Array, ends: Uint32Array, limit: number, idKey: Uint8Array, out: Uint8Array,
     lens: Uint32Array, stamps: BigInt64Array, flags: Uint8Array, errnos: Int32Array, ids: Uint8Array): Promise<number>;
+  prefetchStart(roots: Uint8Array[], oneFileSystem: boolean, threads: number): PrefetchHandle;
+  prefetchStop(handle: PrefetchHandle): void;
 }
+
+/** A running prefetch (prefetch.c); opaque. */
+export interface PrefetchHandle { readonly __prefetch: unique symbol }
 
 // The compiled file lives at <repo>/dist/native/index.js; the addon at <repo>/native/build.
 const ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'build', 'Release', 'cairn_native.node');
@@ -223,4 +228,18 @@ export async function readSmallFiles(paths: Uint8Array[], limit: number, idKey: 
   };
   const used = await native().readSmall(joined, ends, limit, idKey, out, r.lens, r.stamps, r.flags, r.errnos, r.ids);
   return { used, ...r };
+}
+
+/**
+ * Starts `threads` threads that read the directories under `roots` (depth-first, names
+ * sorted, as the scan does) and fstat every entry, to warm the kernel's caches ahead of the
+ * scan. Changes no result. With oneFileSystem it does not descend into mount points.
+ */
+export function prefetchStart(roots: Uint8Array[], oneFileSystem: boolean, threads: number): PrefetchHandle {
+  return native().prefetchStart(roots, oneFileSystem, threads);
+}
+
+/** Stops a prefetch and waits for its threads (they stop within one directory entry). */
+export function prefetchStop(handle: PrefetchHandle): void {
+  native().prefetchStop(handle);
 }

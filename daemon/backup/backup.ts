@@ -265,7 +265,11 @@ export async function backup(repo: Repository, o: BackupOptions): Promise<Backup
   const stack: Frame[] = [];
   let root: Promise<TreeNode | null> | null = null;
   const control = createScanControl();
-  const scan = repo.pool.scan({ roots: sources, excludes, excludeCaches: o.excludeCaches ?? false, oneFileSystem: o.oneFileSystem ?? false, control });
+  // A re-backup of the same paths is mostly the metadata walk (the files cache answers for
+  // unchanged files): warm the kernel's caches ahead of it. On a first backup data reads
+  // dominate and the extra metadata reads only compete with them (measured: ~4 % slower).
+  const prefetch = latestSnapshot(repo, { host, paths: sources }) !== null;
+  const scan = repo.pool.scan({ roots: sources, excludes, excludeCaches: o.excludeCaches ?? false, oneFileSystem: o.oneFileSystem ?? false, prefetch, control });
   try {
     progress.stage = 'backing up';
     for await (const batch of consumeScan(scan.port, control, signal)) {

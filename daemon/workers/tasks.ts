@@ -99,6 +99,9 @@ export interface ScanTask {
   excludes: string[];
   excludeCaches: boolean;
   oneFileSystem: boolean;
+  /** Warm the kernel's caches ahead of the walk (native/src/prefetch.c); ignored when
+   *  anything is excluded, as it would read excluded trees too, which may be huge. */
+  prefetch: boolean;
   port: MessagePort;
   control: SharedArrayBuffer;
 }

@@ -5,7 +5,8 @@
 NAPI_MODULE_INIT() {
   if (!cdc_init(env, exports) || !peercred_init(env, exports) ||
       !sd_notify_init(env, exports) || !fsmeta_init(env, exports) ||
-      !malloc_init(env, exports) || !read_small_init(env, exports))
+      !malloc_init(env, exports) || !read_small_init(env, exports) ||
+      !prefetch_init(env, exports))
     return NULL;
   return exports;
 }

@@ -47,5 +47,6 @@ bool malloc_init(napi_env env, napi_value exports);
 bool fsmeta_init(napi_env env, napi_value exports);
 bool xattr_init(napi_env env, napi_value exports); /* called by fsmeta_init */
 bool read_small_init(napi_env env, napi_value exports);
+bool prefetch_init(napi_env env, napi_value exports);
 
 #endif
