@@ -2,11 +2,11 @@
 // readTrailer: footer (magic, trailer length) → trailer (xxh64 against the footer) → header
 // (salt) → packKey → authenticated trailer → entries that tile the file exactly.
 // readUnit + openUnitBytes (or openUnitInto, into the caller's memory): one unit's sealed
-// bytes → authenticated → decompressed → length checked. Nothing unauthenticated is ever returned. verifyPackHash: SHA-256 vs the name.
+// bytes → authenticated → decompressed → length checked. Nothing unauthenticated is ever
+// returned. verifyPackHash: SHA-256 vs the name.
 // Called by repository (reads), reconcile (trailers of unknown packs) and check.
 
 import { createHash } from 'node:crypto';
-import { decompress } from 'zstd-napi';
 import { createRequire } from 'node:module';
 import type { DCtx } from 'zstd-napi/binding.js';
 import { CairnError } from '../errors.js';
@@ -79,6 +79,26 @@ export function readUnit(storage: RangeReader, name: string, offset: number, sto
   return range(storage, name, offset, storedLen);
 }
 
+/** One decompression context per thread, reused. */
+let dctx: DCtx | null = null;
+// zstd-napi's documented low-level binding (binding.d.ts); a native module, CommonJS only.
+const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js');
+
+function checkLength(i: number, got: number, rawLen: number): void {
+  if (got !== rawLen) throw new CairnError('internal-error', `unit ${i} holds ${got} bytes, not ${rawLen}`, { unit: i });
+}
+
+/** An authenticated zstd payload decoded into `into` (rawLen bytes); exactly rawLen must come out. */
+function decompressInto(i: number, rawLen: number, payload: Uint8Array, into: Uint8Array): void {
+  let got: number;
+  try {
+    got = (dctx ??= new zstdBinding.DCtx()).decompress(into, payload);
+  } catch (e) {
+    throw new CairnError('internal-error', `unit ${i} does not decompress to ${rawLen} bytes: ${(e as Error).message}`, { unit: i });
+  }
+  checkLength(i, got, rawLen);
+}
+
 /**
  * Unit i's plaintext: authenticates `sealed` against every argument (throws AuthError if it
  * does not), decompresses when codec = 1, and checks the length is rawLen.
@@ -86,25 +106,14 @@ export function readUnit(storage: RangeReader, name: string, offset: number, sto
 export function openUnitBytes(packKey: Uint8Array, salt: Uint8Array, i: number, kind: number, codec: number,
   rawLen: number, id: Uint8Array | null, sealed: Uint8Array): Buffer {
   const payload = openUnit(packKey, salt, i, kind, codec, rawLen, id, sealed);
-  let plain = payload;
-  if (codec === Codec.zstd) {
-    try {
-      plain = decompress(payload);
-    } catch (e) {
-      throw new CairnError('internal-error', `unit ${i} does not decompress: ${(e as Error).message}`, { unit: i });
-    }
+  if (codec !== Codec.zstd) {
+    checkLength(i, payload.length, rawLen);
+    return payload;
   }
-  if (plain.length !== rawLen) {
-    throw new CairnError('internal-error', `unit ${i} holds ${plain.length} bytes, not ${rawLen}`, { unit: i });
-  }
+  const plain = Buffer.allocUnsafe(rawLen);
+  decompressInto(i, rawLen, payload, plain);
   return plain;
 }
-
-/** One decompression context per thread, reused (zstd-napi's own decompress makes a new
- *  buffer for every unit, which restore then copied again). */
-let dctx: DCtx | null = null;
-// zstd-napi's documented low-level binding (binding.d.ts); a native module, CommonJS only.
-const zstdBinding = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js');
 
 /**
  * openUnitBytes into `into` (exactly rawLen bytes long) instead of a new buffer: the
@@ -114,17 +123,9 @@ export function openUnitInto(packKey: Uint8Array, salt: Uint8Array, i: number, k
   rawLen: number, id: Uint8Array | null, sealed: Uint8Array, into: Uint8Array): void {
   if (into.length !== rawLen) throw new CairnError('internal-error', `unit ${i}: room for ${into.length} bytes, not ${rawLen}`, { unit: i });
   const payload = openUnit(packKey, salt, i, kind, codec, rawLen, id, sealed);
-  let got = payload.length;
-  if (codec === Codec.zstd) {
-    try {
-      got = (dctx ??= new zstdBinding.DCtx()).decompress(into, payload);
-    } catch (e) {
-      throw new CairnError('internal-error', `unit ${i} does not decompress to ${rawLen} bytes: ${(e as Error).message}`, { unit: i });
-    }
-  } else if (got === rawLen) into.set(payload);
-  if (got !== rawLen) {
-    throw new CairnError('internal-error', `unit ${i} holds ${got} bytes, not ${rawLen}`, { unit: i });
-  }
+  if (codec === Codec.zstd) return decompressInto(i, rawLen, payload, into);
+  checkLength(i, payload.length, rawLen);
+  into.set(payload);
 }
 
 /** True when the SHA-256 of the pack's bytes is the id its name carries. */

@@ -116,12 +116,13 @@ t.test('truncated, extended and missing packs', async (t) => {
   await t.rejects(readUnit(new MemStorage(), fx.name, 0, 20), { code: 'not-found' });
 });
 
+/** Unit 0's stored form, sealed again under a key of our own, for the open* tests. */
+function resealable(): { key: Buffer; salt: Buffer; id: Buffer; stored: Buffer; rawLen: number } {
+  return { key: Buffer.alloc(32, 1), salt: Buffer.alloc(16, 2), id: Buffer.alloc(32, 3), stored: hex(fx.units[0]!.stored), rawLen: plains[0]!.length };
+}
+
 t.test('openUnitBytes checks the length after decompressing', async (t) => {
-  const key = Buffer.alloc(32, 1);
-  const salt = Buffer.alloc(16, 2);
-  const id = Buffer.alloc(32, 3);
-  const stored = hex(fx.units[0]!.stored);
-  const rawLen = plains[0]!.length;
+  const { key, salt, id, stored, rawLen } = resealable();
   // A unit sealed with a lying rawLen authenticates, but must not be returned.
   const lying = sealUnit(key, salt, 0, 0, 1, rawLen - 1, id, stored);
   t.throws(() => openUnitBytes(key, salt, 0, 0, 1, rawLen - 1, id, lying), { code: 'internal-error' });
@@ -133,11 +134,7 @@ t.test('openUnitBytes checks the length after decompressing', async (t) => {
 });
 
 t.test('openUnitInto decodes into the room given, and checks its length as openUnitBytes does', async (t) => {
-  const key = Buffer.alloc(32, 1);
-  const salt = Buffer.alloc(16, 2);
-  const id = Buffer.alloc(32, 3);
-  const stored = hex(fx.units[0]!.stored);
-  const rawLen = plains[0]!.length;
+  const { key, salt, id, stored, rawLen } = resealable();
   const big = Buffer.alloc(rawLen + 10, 0xee);
   openUnitInto(key, salt, 0, 0, 1, rawLen, id, sealUnit(key, salt, 0, 0, 1, rawLen, id, stored), big.subarray(5, 5 + rawLen));
   t.same(big.subarray(5, 5 + rawLen), plains[0], 'zstd unit decoded in place');
