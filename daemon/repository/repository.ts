@@ -207,7 +207,7 @@ export class Repository {
       items: t.entries.map((en) => ({ off: en.offset, len: en.storedLen, unit: en.unit, kind: en.kind, codec: en.codec, rawLen: en.rawLen, id: en.kind === 1 ? zero : en.id! })),
       packKey: t.packKey, salt: t.salt,
       verify: { idKey: this.keys.id, members: t.entries.map((en) => (en.members ?? []).map((m) => [m[1], m[2], m[0]] as [number, number, Uint8Array])) },
-      digest: true, discard: true,
+      digest: true, discard: true, out: null, outOff: 0,
     });
     const errors: string[] = [];
     const hex = name.slice(name.lastIndexOf('/') + 1);

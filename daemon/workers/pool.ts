@@ -61,17 +61,16 @@ export class WorkerPool {
     return this.cpu.run({ task: 'seal', ...t, items, packKey: own(t.packKey), salt: own(t.salt) }, { transferList: [t.buf] });
   }
 
-  /** Opens units; unless discarding, they are decoded into `out` from `outOff` (a new
-   *  buffer of their total rawLen when `out` is not given), which comes back as `plain`. */
-  open(t: Omit2<OpenTask, 'task' | 'out' | 'outOff'> & { out?: ArrayBuffer; outOff?: number }): Promise<OpenResult> {
+  /** Opens units; unless discarding, they are decoded into `out` from `outOff`, which
+   *  comes back as `plain`. */
+  open(t: Omit2<OpenTask, 'task'>): Promise<OpenResult> {
     const items = t.items.map((it) => ({ ...it, id: own(it.id) }));
     const verify = t.verify && {
       idKey: own(t.verify.idKey),
       ...(t.verify.members ? { members: t.verify.members.map((ms) => ms.map(([o, l, id]): [number, number, Uint8Array] => [o, l, own(id)])) } : {}),
     };
-    const out = t.discard ? null : t.out ?? uninitialised(t.items.reduce((n, it) => n + it.rawLen, 0));
-    const task: OpenTask = { task: 'open', ...t, items, verify, packKey: own(t.packKey), salt: own(t.salt), out, outOff: t.out ? t.outOff ?? 0 : 0 };
-    return this.cpu.run(task, { transferList: out ? [t.buf, out] : [t.buf] });
+    const task: OpenTask = { task: 'open', ...t, items, verify, packKey: own(t.packKey), salt: own(t.salt) };
+    return this.cpu.run(task, { transferList: t.out ? [t.buf, t.out] : [t.buf] });
   }
 
   /** Starts a scan on a thread of its own; events arrive on the returned port. */
