@@ -2,13 +2,15 @@
 // lacks: FastCDC split points (cdc.c), SO_PEERCRED (peercred.c), sd_notify (sd-notify.c),
 // the C allocator's settings (malloc.c: mallopt, malloc_trim),
 // file metadata calls a backup/restore needs (fsmeta.c: flock, utimensat/futimens with
-// nanoseconds, mknod, mkfifo, xattrs, SEEK_DATA/SEEK_HOLE, getpwuid_r/getgrgid_r), and
-// backup's batch reader of small files on libuv's thread pool (read-small.c).
+// nanoseconds, mknod, mkfifo, xattrs, SEEK_DATA/SEEK_HOLE, getpwuid_r/getgrgid_r),
+// backup's batch reader of small files on libuv's thread pool (read-small.c) and the
+// cache warming ahead of a re-backup's scan (prefetch.c).
 //   load: createRequire(<repo>/native/build/Release/cairn_native.node), once per thread
-//   calls: synchronous (readSmall: a promise); failures throw Node-style errors (code,
-//   errno, syscall, path)
+//   calls: synchronous (readSmallFiles: a promise); failures throw Node-style errors
+//   (code, errno, syscall, path)
 // Called by daemon/chunking (chunker), storage (flock), walk/restore (fsmeta), access
-// (peerCred), systemd (sdNotify), daemon/memory.ts (malloc). Loads in worker_threads too
+// (peerCred), systemd (sdNotify), daemon/memory.ts (malloc), backup/small-files.ts
+// (readSmallFiles), workers/scan-worker.ts (prefetch). Loads in worker_threads too
 // (no global state in C).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
